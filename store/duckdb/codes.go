@@ -1,0 +1,190 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+)
+
+// dictionary maps strings to the codes stored in flows. The writer owns it: codes
+// are assigned in memory and the new entries are inserted in the same transaction
+// as the rows that use them, so a crash never leaves a row with a dangling code.
+type dictionary struct {
+	ids     map[string]uint32
+	next    uint32
+	pending []string // assigned since the last commit, in code order
+}
+
+func loadDictionary(ctx context.Context, db *sql.DB) (*dictionary, error) {
+	d := &dictionary{ids: map[string]uint32{"": 0}, next: 1}
+	rows, err := db.QueryContext(ctx, `SELECT id, s FROM dict`)
+	if err != nil {
+		return nil, fmt.Errorf("load dictionary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uint32
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, fmt.Errorf("load dictionary: %w", err)
+		}
+		d.ids[s] = id
+		if id >= d.next {
+			d.next = id + 1
+		}
+	}
+	return d, rows.Err()
+}
+
+func (d *dictionary) code(s string) uint32 {
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	id := d.next
+	d.next++
+	d.ids[s] = id
+	d.pending = append(d.pending, s)
+	return id
+}
+
+// flush inserts the pending entries through tx.
+func (d *dictionary) flush(ctx context.Context, tx *sql.Conn) error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	first := d.next - uint32(len(d.pending))
+	if err := insertValues(ctx, tx, "INSERT INTO dict (id, s) VALUES ", 2, len(d.pending), func(i int, args []any) {
+		args[0], args[1] = first+uint32(i), d.pending[i]
+	}); err != nil {
+		return fmt.Errorf("insert dictionary: %w", err)
+	}
+	d.pending = d.pending[:0]
+	return nil
+}
+
+// rollback forgets the codes assigned since the last commit, after a failed one.
+func (d *dictionary) rollback() {
+	for _, s := range d.pending {
+		delete(d.ids, s)
+	}
+	d.next -= uint32(len(d.pending))
+	d.pending = d.pending[:0]
+}
+
+// ipCodes maps addresses to the codes stored in flows, like dictionary.
+type ipCodes struct {
+	ids     map[netip.Addr]uint32
+	next    uint32
+	pending []netip.Addr
+}
+
+func loadIPCodes(ctx context.Context, db *sql.DB) (*ipCodes, error) {
+	c := &ipCodes{ids: map[netip.Addr]uint32{}, next: 1}
+	rows, err := db.QueryContext(ctx, `SELECT id, ip FROM ips`)
+	if err != nil {
+		return nil, fmt.Errorf("load ips: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uint32
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, fmt.Errorf("load ips: %w", err)
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("load ips: id %d: %w", id, err)
+		}
+		c.ids[a] = id
+		if id >= c.next {
+			c.next = id + 1
+		}
+	}
+	return c, rows.Err()
+}
+
+// code 0 stands for no address (a record without one is rejected by decoders, but
+// the store does not rely on it).
+func (c *ipCodes) code(a netip.Addr) uint32 {
+	if !a.IsValid() {
+		return 0
+	}
+	if id, ok := c.ids[a]; ok {
+		return id
+	}
+	id := c.next
+	c.next++
+	c.ids[a] = id
+	c.pending = append(c.pending, a)
+	return id
+}
+
+func (c *ipCodes) flush(ctx context.Context, tx *sql.Conn) error {
+	if len(c.pending) == 0 {
+		return nil
+	}
+	first := c.next - uint32(len(c.pending))
+	if err := insertValues(ctx, tx, "INSERT INTO ips (id, ip, hi, lo) VALUES ", 4, len(c.pending), func(i int, args []any) {
+		a := c.pending[i]
+		hi, lo := Split(a)
+		args[0], args[1], args[2], args[3] = first+uint32(i), a.String(), hi, lo
+	}); err != nil {
+		return fmt.Errorf("insert ips: %w", err)
+	}
+	c.pending = c.pending[:0]
+	return nil
+}
+
+func (c *ipCodes) rollback() {
+	for _, a := range c.pending {
+		delete(c.ids, a)
+	}
+	c.next -= uint32(len(c.pending))
+	c.pending = c.pending[:0]
+}
+
+// Split returns the two 64-bit halves of a as an IPv6 address (IPv4 mapped into
+// ::ffff:0:0/96), the form the ips table and the filter compiler share.
+func Split(a netip.Addr) (hi, lo uint64) {
+	b := a.As16()
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}
+
+// insertValues runs multi-row INSERTs of n rows with width placeholders each, in
+// chunks, so that thousands of new entries cost a few statements.
+func insertValues(ctx context.Context, conn *sql.Conn, prefix string, width, n int, fill func(i int, args []any)) error {
+	const chunk = 500
+	row := "(" + placeholders(width) + ")"
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		q := make([]byte, 0, len(prefix)+(end-start)*(len(row)+2))
+		q = append(q, prefix...)
+		args := make([]any, 0, (end-start)*width)
+		for i := start; i < end; i++ {
+			if i > start {
+				q = append(q, ", "...)
+			}
+			q = append(q, row...)
+			one := make([]any, width)
+			fill(i, one)
+			args = append(args, one...)
+		}
+		if _, err := conn.ExecContext(ctx, string(q), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func placeholders(n int) string {
+	b := make([]byte, 0, 3*n)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '?')
+	}
+	return string(b)
+}

@@ -1,0 +1,51 @@
+package duckdb
+
+import "strings"
+
+// schemaVersion is bumped when the DDL changes incompatibly.
+const schemaVersion = 1
+
+func ddl() []string {
+	var flows strings.Builder
+	flows.WriteString("CREATE TABLE IF NOT EXISTS flows (")
+	for i, c := range flowColumns {
+		if i > 0 {
+			flows.WriteString(", ")
+		}
+		flows.WriteString(c.name + " " + sqlType(c.kind) + " NOT NULL")
+	}
+	flows.WriteString(")")
+
+	var rollup strings.Builder
+	rollup.WriteString("CREATE TABLE IF NOT EXISTS flows_1h (ts UINTEGER NOT NULL")
+	types := map[string]string{}
+	for _, c := range flowColumns {
+		types[c.name] = sqlType(c.kind)
+	}
+	for _, d := range rollupDims {
+		rollup.WriteString(", " + d + " " + types[d] + " NOT NULL")
+	}
+	for _, m := range rollupMeasures {
+		rollup.WriteString(", " + m + " UBIGINT NOT NULL")
+	}
+	rollup.WriteString(", records UBIGINT NOT NULL)")
+
+	return []string{
+		`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS dict (id UINTEGER PRIMARY KEY, s VARCHAR NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS ips (id UINTEGER PRIMARY KEY, ip VARCHAR NOT NULL, hi UBIGINT NOT NULL, lo UBIGINT NOT NULL)`,
+		flows.String(),
+		rollup.String(),
+		// One row per input: how far it was read and what came of it. Updated in the
+		// same transaction as the flows it produced, which is what makes a rerun after
+		// a crash resume exactly where the last commit ended.
+		`CREATE TABLE IF NOT EXISTS inputs (
+			path VARCHAR PRIMARY KEY, format VARCHAR NOT NULL, size UBIGINT NOT NULL,
+			items UBIGINT NOT NULL, accepted UBIGINT NOT NULL, rejected UBIGINT NOT NULL,
+			duplicates UBIGINT NOT NULL, done BOOLEAN NOT NULL, updated TIMESTAMP NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS rejects (
+			path VARCHAR NOT NULL, pos UBIGINT NOT NULL, unit VARCHAR NOT NULL, reason VARCHAR NOT NULL, detail VARCHAR NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS dirty_hours (ts UINTEGER PRIMARY KEY)`,
+		`CREATE TABLE IF NOT EXISTS dns (ts UINTEGER NOT NULL, ip VARCHAR NOT NULL, domain VARCHAR NOT NULL, ttl UINTEGER NOT NULL, source VARCHAR NOT NULL)`,
+	}
+}

@@ -1,0 +1,81 @@
+package duckdb
+
+// Column kinds of the flows table. Strings are dictionary codes (UINTEGER into
+// dict), IPs are codes into ips: low-cardinality strings as small integers are what
+// makes the load fast (no per-row string handling) and the file small (bit-packed
+// columns).
+const (
+	kU8 = iota
+	kU16
+	kU32
+	kU64
+	kBool
+	kCode // UINTEGER code into dict
+	kIP   // UINTEGER code into ips
+)
+
+type column struct {
+	name string
+	kind int
+}
+
+// sideColumns are stored once per side, as src_<name> and dst_<name>.
+var sideColumns = []column{
+	{"instance", kCode}, {"workload", kCode}, {"kind", kCode}, {"role", kCode}, {"app", kCode},
+	{"env", kCode}, {"loc", kCode}, {"zone", kCode}, {"region", kCode}, {"country", kCode},
+	{"asn", kU32}, {"as_name", kCode}, {"domain", kCode}, {"threat_feeds", kCode},
+	{"threat_category", kCode}, {"threat_confidence", kU8},
+}
+
+// flowColumns is the flows table in storage order. The writer appends in exactly
+// this order (writer.go); a new column is added here and there.
+var flowColumns = func() []column {
+	cols := []column{
+		{"ts_start", kU32}, {"ts_end", kU32},
+		{"src_ip", kIP}, {"dst_ip", kIP},
+		{"src_port", kU16}, {"dst_port", kU16}, {"proto", kU8}, {"tcp_flags", kU16},
+		{"bytes", kU64}, {"bytes_rev", kU64}, {"packets", kU64}, {"packets_rev", kU64}, {"flows", kU32},
+		{"action", kU8}, {"direction", kU8}, {"reporter", kU8},
+		{"format", kCode}, {"exporter", kCode}, {"cloud", kCode}, {"account", kCode}, {"region", kCode}, {"vpc", kCode},
+		{"service", kCode}, {"service_risk", kU8}, {"service_category", kCode},
+		{"category", kCode}, {"llm_provider", kCode}, {"llm_sanctioned", kBool},
+	}
+	for _, side := range []string{"src", "dst"} {
+		for _, c := range sideColumns {
+			cols = append(cols, column{side + "_" + c.name, c.kind})
+		}
+	}
+	return cols
+}()
+
+// rollupDims are the flows columns kept in the hourly rollup: everything but the
+// source port, the TCP flags, the exporter and the instance ids, which would keep
+// one row per connection. Measures are summed; "records" counts raw rows.
+var rollupDims = func() []string {
+	drop := map[string]bool{"ts_start": true, "ts_end": true, "src_port": true, "tcp_flags": true,
+		"exporter": true, "reporter": true, "src_instance": true, "dst_instance": true,
+		"bytes": true, "bytes_rev": true, "packets": true, "packets_rev": true, "flows": true}
+	var dims []string
+	for _, c := range flowColumns {
+		if !drop[c.name] {
+			dims = append(dims, c.name)
+		}
+	}
+	return dims
+}()
+
+var rollupMeasures = []string{"bytes", "bytes_rev", "packets", "packets_rev", "flows"}
+
+func sqlType(kind int) string {
+	switch kind {
+	case kU8:
+		return "UTINYINT"
+	case kU16:
+		return "USMALLINT"
+	case kU64:
+		return "UBIGINT"
+	case kBool:
+		return "BOOLEAN"
+	}
+	return "UINTEGER"
+}
