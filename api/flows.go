@@ -1,0 +1,119 @@
+package api
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/weirhq/weir/query"
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// flows answers GET /api/v1/flows?q=FILTER&window=24h&until=RFC3339&limit=100[&format=csv].
+func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Query()
+	from, until, err := s.timeRange(p.Get("window"), p.Get("until"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit := 100
+	if v := p.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit <= 0 || limit > 100_000 {
+			writeError(w, http.StatusBadRequest, "limit: want a number from 1 to 100000")
+			return
+		}
+	}
+	c, err := query.Compile(p.Get("q"), query.DuckDB)
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "q: " + qe.Error(), "position": qe.Pos})
+			return
+		}
+		writeError(w, http.StatusBadRequest, "q: "+err.Error())
+		return
+	}
+	rows, err := s.deps.Flows.Flows(r.Context(), duckdb.FlowQuery{From: from, Until: until, Where: c.Where, Args: c.Args, Limit: limit})
+	if err != nil {
+		s.logger.Error("query flows", "err", err)
+		writeError(w, http.StatusInternalServerError, "query failed")
+		return
+	}
+	if p.Get("format") == "csv" || r.Header.Get("Accept") == "text/csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		cw := csv.NewWriter(w)
+		cw.Write(duckdb.FieldNames)
+		for _, row := range rows {
+			rec := make([]string, len(duckdb.FieldNames))
+			for i, f := range duckdb.FieldNames {
+				rec[i] = cell(row[f])
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return
+	}
+	if rows == nil {
+		rows = []duckdb.Row{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "until": until, "flows": rows})
+}
+
+func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := s.deps.Flows.Stats(r.Context())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "stats failed")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"flows": st.Flows, "rollup_rows": st.RollupRows, "inputs": st.Inputs,
+		"first": st.First, "last": st.Last})
+}
+
+func (s *Server) timeRange(window, until string) (time.Time, time.Time, error) {
+	w := 24 * time.Hour
+	if window != "" {
+		d, err := time.ParseDuration(window)
+		if err != nil || d <= 0 {
+			return time.Time{}, time.Time{}, fmt.Errorf("window %q: want a duration like 24h", window)
+		}
+		w = d
+	}
+	u := s.cfg.Now().UTC()
+	if until != "" {
+		t, err := time.Parse(time.RFC3339, until)
+		if err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("until %q: want RFC 3339", until)
+		}
+		u = t
+	}
+	return u.Add(-w), u, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format(time.RFC3339)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,80 @@
+// Package api is weir's REST interface under /api/v1, plus /healthz, /readyz and
+// /metrics, on net/http. It turns requests into store queries and answers JSON or
+// CSV; it owns no query logic (package query) and no storage (package store).
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// FlowReader is what the API reads flows from.
+type FlowReader interface {
+	Flows(ctx context.Context, q duckdb.FlowQuery) ([]duckdb.Row, error)
+	Stats(ctx context.Context) (duckdb.Stats, error)
+}
+
+// Configuration of the API.
+type Configuration struct {
+	// Tokens that may call the API (bearer tokens). Users, sessions and roles come
+	// with the state store; until then every token is an admin's.
+	Tokens []string
+	// Now is the clock that "until" defaults to.
+	Now func() time.Time
+}
+
+// Dependencies of the API.
+type Dependencies struct {
+	Flows FlowReader
+}
+
+// Server serves the API.
+type Server struct {
+	logger *slog.Logger
+	cfg    Configuration
+	deps   Dependencies
+	mux    *http.ServeMux
+}
+
+// New returns a Server.
+func New(logger *slog.Logger, cfg Configuration, deps Dependencies) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{logger: logger.With("component", "api"), cfg: cfg, deps: deps, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ready\n")) })
+	s.mux.Handle("GET /metrics", s.auth(promhttp.Handler()))
+	s.mux.Handle("GET /api/v1/flows", s.auth(http.HandlerFunc(s.flows)))
+	s.mux.Handle("GET /api/v1/stats", s.auth(http.HandlerFunc(s.stats)))
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	return s
+}
+
+// Handler is the API's http.Handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// auth admits requests that carry one of the configured bearer tokens.
+func (s *Server) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if ok {
+			for _, t := range s.cfg.Tokens {
+				if subtle.ConstantTimeCompare([]byte(tok), []byte(t)) == 1 {
+					next.ServeHTTP(w, r)
+					return
+				}
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="weir"`)
+		writeError(w, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
+	})
+}

@@ -1,0 +1,29 @@
+package pipeline
+
+import "github.com/weirhq/weir/flow"
+
+// internalZone is the zone enrichment gives an address inside each cloud's estate.
+var internalZone = map[string]string{
+	"aws":   "Internal AWS",
+	"azure": "Internal Azure",
+	"gcp":   "Internal GCP",
+}
+
+// duplicate reports whether r is the destination end's report of a connection whose
+// source end reports it too, and so must not be counted again (DESIGN §2).
+//
+// The rule looks at the record alone, so it holds however the files arrive: AWS
+// logs a connection at the ENI of each end, Azure at the NIC of each end and GCP at
+// the VM of each end, but only when that end is inside the estate's own network of
+// the same cloud. So a report by the destination (ingress, direction I, reporter
+// DEST) is dropped exactly when the source is an internal address of the same cloud,
+// whose own egress report is kept. Traffic from the internet or another cloud has
+// only the destination's report, and it is kept. This assumes every workload inside
+// a cloud's networks has flow logs on, which is how the clouds are set up for weir.
+func duplicate(r *flow.Record) bool {
+	if r.Reporter != flow.ReporterDst {
+		return false
+	}
+	z, ok := internalZone[r.Cloud]
+	return ok && r.Src.Zone == z
+}

@@ -1,0 +1,311 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/weirhq/weir/flow"
+	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// chunkSize is how many records a decode worker hands to the writer at a time.
+const chunkSize = 4096
+
+// maxExamples is how many rejects per input the summary spells out.
+const maxExamples = 5
+
+// chunk is a run of records from one input, with the input's counts after them:
+// the writer commits those counts with the records, so progress never runs ahead
+// of what is stored.
+type chunk struct {
+	recs     []flow.Record
+	file     *fileState
+	progress duckdb.Progress // cumulative, as of the chunk's last record
+}
+
+// fileState is one input's counters while it is read.
+type fileState struct {
+	in      input
+	summary FileSummary
+}
+
+// Ingest reads every input under paths (files, or directories walked in name
+// order), and returns what came of each. A bad record is counted and skipped; a bad
+// input (unreadable, unknown format, truncated) is reported in its summary and the
+// others are still read. The error is for what stops the whole run: the store
+// failing, or ctx ending (what was committed before stays, and a rerun resumes).
+func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) {
+	start := time.Now()
+	var sum Summary
+	files, err := expand(paths)
+	if err != nil {
+		return sum, err
+	}
+	var dnsInputs, flowInputs []*fileState
+	for _, path := range files {
+		st := &fileState{summary: FileSummary{Path: path}}
+		sum.Files = append(sum.Files, FileSummary{})
+		if err := p.prepare(ctx, st); err != nil {
+			st.summary.Status, st.summary.Error = "failed", err.Error()
+		}
+		switch {
+		case st.summary.Status != "":
+			// failed or already ingested: nothing to read
+		case st.in.format.newDNS != nil:
+			dnsInputs = append(dnsInputs, st)
+		default:
+			flowInputs = append(flowInputs, st)
+		}
+		defer func(i int) { sum.Files[i] = st.summary }(len(sum.Files) - 1)
+	}
+	// Passive DNS first, so that the flows after it can be named.
+	for _, st := range dnsInputs {
+		n, err := p.ingestDNS(ctx, st)
+		sum.DNS += n
+		if err != nil {
+			return sum, err
+		}
+	}
+	if err := p.ingestFlows(ctx, flowInputs); err != nil {
+		return sum, err
+	}
+	if _, err := p.deps.Store.Rollup(ctx); err != nil {
+		return sum, fmt.Errorf("rollup: %w", err)
+	}
+	for _, st := range append(dnsInputs, flowInputs...) {
+		sum.Accepted += st.summary.Accepted
+		sum.Rejected += st.summary.Rejected
+		sum.Duplicates += st.summary.Duplicates
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// prepare detects st's format and reads how far an earlier run got.
+func (p *Pipeline) prepare(ctx context.Context, st *fileState) error {
+	st.in.path = st.summary.Path
+	h, err := head(st.in.path)
+	if err != nil && len(h) == 0 {
+		return err
+	}
+	if p.cfg.Format != "" {
+		st.in.format, _ = formatByName(p.cfg.Format)
+	} else if f, ok := detect(h); ok {
+		st.in.format = f
+	} else {
+		return errors.New("unknown format (give --format)")
+	}
+	st.summary.Format = st.in.format.name
+	if st.in.size, err = fileSize(st.in.path); err != nil {
+		return err
+	}
+	prev, ok, err := p.deps.Store.Input(ctx, st.in.path)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil
+	}
+	st.summary.Accepted, st.summary.Rejected, st.summary.Duplicates = prev.Accepted, prev.Rejected, prev.Duplicates
+	if prev.Done && prev.Size == st.in.size {
+		st.summary.Status = "already ingested"
+		return nil
+	}
+	st.summary.Resumed = prev.Items
+	return nil
+}
+
+// ingestFlows decodes the flow inputs on p.cfg.Workers goroutines, one input each at
+// a time, and writes them on this one.
+func (p *Pipeline) ingestFlows(ctx context.Context, inputs []*fileState) error {
+	if len(inputs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *chunk, 8)
+	free := make(chan []flow.Record, 16)
+	todo := make(chan *fileState)
+	var wg sync.WaitGroup
+	for range min(p.cfg.Workers, len(inputs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			enr := p.deps.NewEnricher()
+			for st := range todo {
+				p.decodeFile(ctx, st, enr, chunks, free)
+			}
+		}()
+	}
+	go func() {
+		defer close(todo)
+		for _, st := range inputs {
+			select {
+			case todo <- st:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(chunks) }()
+
+	err := p.write(ctx, chunks, free)
+	if err != nil {
+		cancel()
+		for range chunks { // let the workers finish
+		}
+	}
+	return err
+}
+
+// write appends chunks to the store's writer and commits every BatchSize records,
+// with the latest progress of each input the batch holds records of.
+func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- []flow.Record) error {
+	w, err := p.deps.Store.NewWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	pending := map[*fileState]*duckdb.Progress{}
+	commit := func() error {
+		ps := make([]*duckdb.Progress, 0, len(pending))
+		for _, pr := range pending {
+			ps = append(ps, pr)
+		}
+		// A cancelled run still commits what it has: ctx is for stopping early.
+		if err := w.Commit(context.WithoutCancel(ctx), ps...); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		clear(pending)
+		return nil
+	}
+	for c := range chunks {
+		for i := range c.recs {
+			w.Append(&c.recs[i])
+		}
+		pr := c.progress
+		if old, ok := pending[c.file]; ok {
+			pr.Rejects = append(old.Rejects, pr.Rejects...)
+		}
+		pending[c.file] = &pr
+		select {
+		case free <- c.recs[:0]:
+		default:
+		}
+		if w.Len() >= duckdb.BatchSize {
+			if err := commit(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(pending) > 0 || w.Len() > 0 {
+		return commit()
+	}
+	return nil
+}
+
+// decodeFile reads one input and sends its records in chunks. Errors end up in the
+// input's summary, never stop the run.
+func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, chunks chan<- *chunk, free chan []flow.Record) {
+	s := &st.summary
+	rc, err := open(st.in.path)
+	if err != nil {
+		s.Status, s.Error = "failed", err.Error()
+		return
+	}
+	defer rc.Close()
+	dec := st.in.format.newFlows(rc, ingest.Options{Name: st.in.path, Now: p.cfg.Now()})
+
+	items := int64(0)
+	newBuf := func() []flow.Record {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]flow.Record, 0, chunkSize)
+		}
+	}
+	buf := newBuf()
+	var rejects []duckdb.Reject
+	send := func(done bool) bool {
+		c := &chunk{recs: buf, file: st, progress: duckdb.Progress{
+			Path: st.in.path, Format: st.in.format.name, Size: st.in.size, Items: items,
+			Accepted: s.Accepted, Rejected: s.Rejected, Duplicates: s.Duplicates, Done: done, Rejects: rejects,
+		}}
+		rejects = nil
+		select {
+		case chunks <- c:
+		case <-ctx.Done():
+			return false
+		}
+		buf = newBuf()
+		return true
+	}
+	s.Status = "ingested"
+	if s.Resumed > 0 {
+		s.Status = "resumed"
+	}
+	var r flow.Record
+	for {
+		if ctx.Err() != nil {
+			return
+		}
+		err := dec.Next(&r)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var re *ingest.RecordError
+			if !errors.As(err, &re) {
+				// The stream itself failed (truncated gzip, read error): what came
+				// before it is kept, and the input is marked done with the reason.
+				s.Error = err.Error()
+				p.logger.Warn("input ended early", "path", st.in.path, "err", err)
+				break
+			}
+			items++
+			if items <= s.Resumed {
+				continue
+			}
+			s.Rejected++
+			p.reject(s, re, &rejects)
+			continue
+		}
+		items++
+		if items <= s.Resumed {
+			continue
+		}
+		enr.Enrich(&r)
+		if duplicate(&r) {
+			s.Duplicates++
+			continue
+		}
+		s.Accepted++
+		buf = append(buf, r)
+		if len(buf) == chunkSize {
+			if !send(false) {
+				return
+			}
+		}
+	}
+	send(true)
+}
+
+func (p *Pipeline) reject(s *FileSummary, re *ingest.RecordError, rejects *[]duckdb.Reject) {
+	if s.Reasons == nil {
+		s.Reasons = map[string]int64{}
+	}
+	s.Reasons[re.Reason]++
+	if len(s.Examples) < maxExamples {
+		s.Examples = append(s.Examples, re.Error())
+	}
+	if s.Rejected <= 200 {
+		*rejects = append(*rejects, duckdb.Reject{Pos: re.Pos, Unit: re.Unit, Reason: re.Reason, Detail: re.Detail})
+	}
+	recordsRejected.WithLabelValues(s.Format, re.Reason).Inc()
+}

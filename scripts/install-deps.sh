@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# install-deps.sh installs what weir's build and tests need on a Debian machine:
+# a C compiler for cgo (DuckDB), Node.js/npm for the bundled geo data. It is
+# idempotent and quiet when everything is there. Run as root (or with sudo).
+set -euo pipefail
+
+need=()
+command -v gcc >/dev/null || need+=(gcc)
+command -v npm >/dev/null || need+=(npm)
+command -v git >/dev/null || need+=(git)
+if ((${#need[@]})); then
+	sudo=""
+	[[ $(id -u) == 0 ]] || sudo=sudo
+	echo "install-deps: apt-get install ${need[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || { echo "install-deps: Go 1.26 is needed (https://go.dev/dl)" >&2; exit 1; }

@@ -1,0 +1,176 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/weirhq/weir/flow"
+)
+
+// FlowQuery selects raw flows: those that started in [From, Until) and match
+// Where, a condition compiled by package query with its Args, newest first.
+type FlowQuery struct {
+	From, Until time.Time
+	Where       string
+	Args        []any
+	Limit       int
+}
+
+// Row is one stored flow with its codes resolved, as field name → value, the names
+// being those of the filter language (src.ip, dst.port, service.risk, ...).
+type Row map[string]any
+
+// FieldNames lists the names of a Row in display order.
+var FieldNames = func() []string {
+	names := make([]string, len(flowColumns))
+	for i, c := range flowColumns {
+		names[i] = fieldName(c.name)
+	}
+	return names
+}()
+
+// fieldName turns a column name into the filter language's dotted name.
+func fieldName(col string) string {
+	switch col {
+	case "ts_start":
+		return "start"
+	case "ts_end":
+		return "end"
+	case "service_risk":
+		return "service.risk"
+	case "service_category":
+		return "service.category"
+	case "category":
+		return "dst.category"
+	case "llm_provider":
+		return "llm.provider"
+	case "llm_sanctioned":
+		return "llm.sanctioned"
+	}
+	for _, side := range []string{"src_", "dst_"} {
+		if rest, ok := strings.CutPrefix(col, side); ok {
+			rest = strings.Replace(rest, "threat_feeds", "threat", 1)
+			rest = strings.Replace(rest, "threat_", "threat.", 1)
+			return side[:3] + "." + rest
+		}
+	}
+	return col
+}
+
+var flowSelect = func() string {
+	var b strings.Builder
+	for i, c := range flowColumns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		switch c.kind {
+		case kCode:
+			fmt.Fprintf(&b, "(SELECT s FROM dict WHERE id = f.%s)", c.name)
+		case kIP:
+			fmt.Fprintf(&b, "(SELECT ip FROM ips WHERE id = f.%s)", c.name)
+		default:
+			b.WriteString("f." + c.name)
+		}
+	}
+	return b.String()
+}()
+
+// Flows returns the flows q selects.
+func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
+	where := q.Where
+	if where == "" {
+		where = "TRUE"
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	sql := "WITH f AS (SELECT * FROM flows WHERE ts_start >= ? AND ts_start < ? AND (" + where + ") " +
+		"ORDER BY ts_start DESC LIMIT ?) SELECT " + flowSelect + " FROM f ORDER BY f.ts_start DESC"
+	args := append([]any{epoch(q.From), epoch(q.Until)}, q.Args...)
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query flows: %w", err)
+	}
+	defer rows.Close()
+	var out []Row
+	vals := make([]any, len(flowColumns))
+	ptrs := make([]any, len(flowColumns))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("query flows: %w", err)
+		}
+		row := make(Row, len(flowColumns))
+		for i, c := range flowColumns {
+			row[FieldNames[i]] = present(c.name, vals[i])
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// present turns a stored value into what users read: times, names for enums.
+func present(col string, v any) any {
+	switch col {
+	case "ts_start", "ts_end":
+		if n, ok := v.(uint32); ok {
+			return time.Unix(int64(n), 0).UTC()
+		}
+	case "proto":
+		if n, ok := v.(uint8); ok {
+			return flow.ProtoName(n)
+		}
+	case "action":
+		if n, ok := v.(uint8); ok {
+			return flow.Action(n).String()
+		}
+	case "direction":
+		if n, ok := v.(uint8); ok {
+			return flow.Direction(n).String()
+		}
+	case "reporter":
+		if n, ok := v.(uint8); ok {
+			return flow.Reporter(n).String()
+		}
+	case "service_risk":
+		if n, ok := v.(uint8); ok {
+			return flow.Risk(n).String()
+		}
+	}
+	if v == nil {
+		return ""
+	}
+	return v
+}
+
+// Stats are counts over the whole store.
+type Stats struct {
+	Flows, RollupRows, Inputs int64
+	First, Last               time.Time
+	FileBytes                 int64
+}
+
+// Stats counts what the store holds.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	var first, last uint32
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(ts_start), 0), coalesce(max(ts_start), 0) FROM flows`).
+		Scan(&st.Flows, &first, &last)
+	if err != nil {
+		return st, fmt.Errorf("count flows: %w", err)
+	}
+	st.First, st.Last = time.Unix(int64(first), 0).UTC(), time.Unix(int64(last), 0).UTC()
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM flows_1h`).Scan(&st.RollupRows); err != nil {
+		return st, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM inputs`).Scan(&st.Inputs); err != nil {
+		return st, err
+	}
+	return st, nil
+}

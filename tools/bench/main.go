@@ -1,0 +1,102 @@
+// Command bench measures weir's pipeline figures end to end with the real binary:
+// it writes seeded flow logs (AWS VPC v5 gzip text, Azure VNet v4 JSON), runs
+// `weir ingest` on them, then `weir flows` on the result, and prints one line per
+// figure. `make bench` runs it; see the README for the figures on the reference machine.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	var (
+		weir  = flag.String("weir", "bin/weir", "the weir binary to measure")
+		dir   = flag.String("dir", "", "work directory (default: a temporary one, removed after)")
+		aws   = flag.Int("aws", 10_000_000, "AWS VPC flows to write (24 h of them)")
+		azure = flag.Int("azure", 1_000_000, "Azure VNet flow tuples to write")
+		runs  = flag.Int("runs", 5, "query runs (the median is reported)")
+	)
+	flag.Parse()
+	log.SetFlags(0)
+	work := *dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "weir-bench-"); err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(work)
+	}
+	end := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	est := newEstate(1)
+	inv := filepath.Join(work, "inventory.yaml")
+	must(est.writeInventory(inv))
+
+	awsDir := filepath.Join(work, "aws")
+	must(writeAWS(awsDir, est, *aws, end))
+	azDir := filepath.Join(work, "azure")
+	must(writeAzure(azDir, est, *azure, end))
+
+	// AWS: the big one, also the store's size and the query figure.
+	data := filepath.Join(work, "data-aws")
+	el, rss := ingest(*weir, data, inv, awsDir)
+	fmt.Printf("ingest aws-vpc v5 gzip: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB\n",
+		*aws, el.Seconds(), float64(*aws)/el.Seconds(), rss)
+	fi, err := os.Stat(filepath.Join(data, "weir.duckdb"))
+	must(err)
+	fmt.Printf("store size: %.1f bytes per raw flow at %d flows (%.0f MB, raw flows + rollup + dictionaries)\n",
+		float64(fi.Size())/float64(*aws), *aws, float64(fi.Size())/1e6)
+
+	ip := est.internal[7].String()
+	var times []time.Duration
+	var lines int
+	for range *runs {
+		t0 := time.Now()
+		out, err := exec.Command(*weir, "flows", "--data", data, "--until", end.Format(time.RFC3339), "--window", "24h",
+			"--limit", "100", "src.ip = "+ip).CombinedOutput()
+		times = append(times, time.Since(t0))
+		if err != nil {
+			log.Fatalf("weir flows: %v\n%s", err, out)
+		}
+		lines = strings.Count(string(out), "\n") - 1
+	}
+	slices.Sort(times)
+	fmt.Printf("weir flows 'src.ip = %s' over 24 h of %d flows: median %d ms over %d runs (whole command, %d rows)\n",
+		ip, *aws, times[len(times)/2].Milliseconds(), *runs, lines)
+
+	data = filepath.Join(work, "data-azure")
+	el, rss = ingest(*weir, data, inv, azDir)
+	fmt.Printf("ingest azure-vnet v4 JSON: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB\n",
+		*azure, el.Seconds(), float64(*azure)/el.Seconds(), rss)
+}
+
+// ingest runs `weir ingest` and returns its wall time and peak RSS in MB.
+func ingest(weir, data, inv, dir string) (time.Duration, float64) {
+	cmd := exec.Command(weir, "ingest", "--data", data, "--inventory", inv, dir)
+	cmd.Stderr = os.Stderr
+	t0 := time.Now()
+	out, err := cmd.Output()
+	el := time.Since(t0)
+	if err != nil {
+		log.Fatalf("weir ingest %s: %v\n%s", dir, err, out)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) > 0 {
+		log.Printf("  %s", lines[len(lines)-1])
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return el, float64(ru.Maxrss) / 1024
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
