@@ -1,13 +1,9 @@
 package pipeline
 
-import "github.com/weirhq/weir/flow"
-
-// internalZone is the zone enrichment gives an address inside each cloud's estate.
-var internalZone = map[string]string{
-	"aws":   "Internal AWS",
-	"azure": "Internal Azure",
-	"gcp":   "Internal GCP",
-}
+import (
+	"github.com/weirhq/weir/enrich/zones"
+	"github.com/weirhq/weir/flow"
+)
 
 // duplicate reports whether r is the destination end's report of a connection whose
 // source end reports it too, and so must not be counted again (DESIGN §2).
@@ -20,10 +16,11 @@ var internalZone = map[string]string{
 // whose own egress report is kept. Traffic from the internet or another cloud has
 // only the destination's report, and it is kept. This assumes every workload inside
 // a cloud's networks has flow logs on, which is how the clouds are set up for weir.
+// A private address that no inventory network places (zone "Internal") is taken to
+// be the reporting cloud's own.
 func duplicate(r *flow.Record) bool {
-	if r.Reporter != flow.ReporterDst {
+	if r.Reporter != flow.ReporterDst || r.Cloud == "" || r.Cloud == "onprem" {
 		return false
 	}
-	z, ok := internalZone[r.Cloud]
-	return ok && r.Src.Zone == z
+	return r.Src.Zone == zones.ZoneInternal || r.Src.Zone == zones.InternalZone(r.Cloud)
 }
