@@ -36,6 +36,7 @@ func main() {
 		defer os.RemoveAll(work)
 	}
 	end := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	must(os.MkdirAll(work, 0o755))
 	est := newEstate(1)
 	inv := filepath.Join(work, "inventory.yaml")
 	must(est.writeInventory(inv))

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/weirhq/weir/enrich"
+	"github.com/weirhq/weir/enrich/intel"
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// openStore opens the embedded store under --data.
+func (g *globals) openStore(ctx context.Context) (*duckdb.Store, error) {
+	if g.flowsURL != "" {
+		return nil, fmt.Errorf("--flows %s: only the embedded store is available in this build", g.flowsURL)
+	}
+	return duckdb.Open(ctx, g.logger(), g.data)
+}
+
+// loadEnrichment loads the enrichment sources the flags name and restores the
+// passive-DNS index from the store.
+func (g *globals) loadEnrichment(ctx context.Context, st *duckdb.Store) (*enrich.Tables, error) {
+	cfg := enrich.Configuration{Inventory: g.inventory}
+	for _, path := range g.intel {
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		cfg.Intel = append(cfg.Intel, intel.Feed{Name: name, Path: path})
+	}
+	t, err := enrich.Load(cfg)
+	if err != nil {
+		return nil, err
+	}
+	obs, err := st.DNS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range obs {
+		t.DNS.Add(o)
+	}
+	return t, nil
+}
+
+// timeRange is [until−window, until) from --window and --until.
+func (g *globals) timeRange(now time.Time) (from, until time.Time, err error) {
+	window, err := time.ParseDuration(g.window)
+	if err != nil || window <= 0 {
+		return from, until, fmt.Errorf("--window %q: want a positive duration like 24h or 90m", g.window)
+	}
+	until = now.UTC()
+	if g.until != "" {
+		if until, err = time.Parse(time.RFC3339, g.until); err != nil {
+			return from, until, fmt.Errorf("--until %q: want RFC 3339, e.g. 2026-01-15T00:00:00Z", g.until)
+		}
+	}
+	return until.Add(-window), until, nil
+}
