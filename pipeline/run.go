@@ -74,9 +74,12 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) 
 	if err := p.ingestFlows(ctx, flowInputs); err != nil {
 		return sum, err
 	}
-	if _, err := p.deps.Store.Rollup(ctx); err != nil {
+	t0 := time.Now()
+	hours, err := p.deps.Store.Rollup(ctx)
+	if err != nil {
 		return sum, fmt.Errorf("rollup: %w", err)
 	}
+	p.logger.Debug("rolled up", "hours", hours, "took", time.Since(t0))
 	for _, st := range append(dnsInputs, flowInputs...) {
 		sum.Accepted += st.summary.Accepted
 		sum.Rejected += st.summary.Rejected
@@ -128,8 +131,8 @@ func (p *Pipeline) ingestFlows(ctx context.Context, inputs []*fileState) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan *chunk, 8)
-	free := make(chan []flow.Record, 16)
+	chunks := make(chan *chunk, 32)
+	free := make(chan []flow.Record, 64)
 	todo := make(chan *fileState)
 	var wg sync.WaitGroup
 	for range min(p.cfg.Workers, len(inputs)) {
@@ -163,26 +166,47 @@ func (p *Pipeline) ingestFlows(ctx context.Context, inputs []*fileState) error {
 	return err
 }
 
-// write appends chunks to the store's writer and commits every BatchSize records,
-// with the latest progress of each input the batch holds records of.
+// write appends chunks to the store's writer and seals a batch every BatchSize
+// records, with the latest progress of each input the batch holds records of. A
+// second goroutine commits sealed batches, so that decoding goes on while DuckDB
+// stores the previous batch.
 func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- []flow.Record) error {
 	w, err := p.deps.Store.NewWriter(ctx)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	type sealed struct {
+		b        *duckdb.Batch
+		progress []*duckdb.Progress
+	}
+	// One batch waits while another commits: memory stays at three batches.
+	toCommit := make(chan sealed, 1)
+	committed := make(chan error, 1)
+	go func() {
+		var err error
+		for s := range toCommit {
+			if err != nil {
+				continue // drain: the run is failing
+			}
+			t0 := time.Now()
+			// A cancelled run still commits what it has: ctx is for stopping early.
+			if err = w.CommitBatch(context.WithoutCancel(ctx), s.b, s.progress...); err != nil {
+				err = fmt.Errorf("store: %w", err)
+				continue
+			}
+			p.logger.Debug("committed", "records", s.b.Len(), "inputs", len(s.progress), "took", time.Since(t0))
+		}
+		committed <- err
+	}()
 	pending := map[*fileState]*duckdb.Progress{}
-	commit := func() error {
+	seal := func() {
 		ps := make([]*duckdb.Progress, 0, len(pending))
 		for _, pr := range pending {
 			ps = append(ps, pr)
 		}
-		// A cancelled run still commits what it has: ctx is for stopping early.
-		if err := w.Commit(context.WithoutCancel(ctx), ps...); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
 		clear(pending)
-		return nil
+		toCommit <- sealed{w.Seal(), ps}
 	}
 	for c := range chunks {
 		for i := range c.recs {
@@ -198,15 +222,14 @@ func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- 
 		default:
 		}
 		if w.Len() >= duckdb.BatchSize {
-			if err := commit(); err != nil {
-				return err
-			}
+			seal()
 		}
 	}
 	if len(pending) > 0 || w.Len() > 0 {
-		return commit()
+		seal()
 	}
-	return nil
+	close(toCommit)
+	return <-committed
 }
 
 // decodeFile reads one input and sends its records in chunks. Errors end up in the

@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -20,6 +21,7 @@ type globals struct {
 	limit     int
 	output    string
 	verbose   bool
+	cpuprof   string
 }
 
 // commands lists the subcommand constructors; each subcommand's file adds itself in
@@ -46,6 +48,25 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&g.limit, "limit", 100, "most rows to print")
 	f.StringVarP(&g.output, "output", "o", "table", "output format: table, json or csv")
 	f.BoolVarP(&g.verbose, "verbose", "v", false, "log debug messages")
+	f.StringVar(&g.cpuprof, "cpuprofile", "", "write a CPU profile to this file (for developers)")
+	f.MarkHidden("cpuprofile")
+	var prof *os.File
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if g.cpuprof == "" {
+			return nil
+		}
+		var err error
+		if prof, err = os.Create(g.cpuprof); err != nil {
+			return err
+		}
+		return pprof.StartCPUProfile(prof)
+	}
+	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
+		if prof != nil {
+			pprof.StopCPUProfile()
+			prof.Close()
+		}
+	}
 	for _, c := range commands {
 		root.AddCommand(c(g))
 	}

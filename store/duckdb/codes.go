@@ -49,28 +49,12 @@ func (d *dictionary) code(s string) uint32 {
 	return id
 }
 
-// flush inserts the pending entries through tx.
-func (d *dictionary) flush(ctx context.Context, tx *sql.Conn) error {
-	if len(d.pending) == 0 {
-		return nil
-	}
-	first := d.next - uint32(len(d.pending))
-	if err := insertValues(ctx, tx, "INSERT INTO dict (id, s) VALUES ", 2, len(d.pending), func(i int, args []any) {
-		args[0], args[1] = first+uint32(i), d.pending[i]
-	}); err != nil {
-		return fmt.Errorf("insert dictionary: %w", err)
-	}
-	d.pending = d.pending[:0]
-	return nil
-}
-
-// rollback forgets the codes assigned since the last commit, after a failed one.
-func (d *dictionary) rollback() {
-	for _, s := range d.pending {
-		delete(d.ids, s)
-	}
-	d.next -= uint32(len(d.pending))
-	d.pending = d.pending[:0]
+// take hands over the entries assigned since the last take, with the first one's
+// code, for the batch that uses them.
+func (d *dictionary) take() ([]string, uint32) {
+	p := d.pending
+	d.pending = nil
+	return p, d.next - uint32(len(p))
 }
 
 // ipCodes maps addresses to the codes stored in flows, like dictionary.
@@ -121,28 +105,10 @@ func (c *ipCodes) code(a netip.Addr) uint32 {
 	return id
 }
 
-func (c *ipCodes) flush(ctx context.Context, tx *sql.Conn) error {
-	if len(c.pending) == 0 {
-		return nil
-	}
-	first := c.next - uint32(len(c.pending))
-	if err := insertValues(ctx, tx, "INSERT INTO ips (id, ip, hi, lo) VALUES ", 4, len(c.pending), func(i int, args []any) {
-		a := c.pending[i]
-		hi, lo := Split(a)
-		args[0], args[1], args[2], args[3] = first+uint32(i), a.String(), hi, lo
-	}); err != nil {
-		return fmt.Errorf("insert ips: %w", err)
-	}
-	c.pending = c.pending[:0]
-	return nil
-}
-
-func (c *ipCodes) rollback() {
-	for _, a := range c.pending {
-		delete(c.ids, a)
-	}
-	c.next -= uint32(len(c.pending))
-	c.pending = c.pending[:0]
+func (c *ipCodes) take() ([]netip.Addr, uint32) {
+	p := c.pending
+	c.pending = nil
+	return p, c.next - uint32(len(p))
 }
 
 // Split returns the two 64-bit halves of a as an IPv6 address (IPv4 mapped into

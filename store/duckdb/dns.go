@@ -25,7 +25,7 @@ func (s *Store) AddDNS(ctx context.Context, obs []ingest.DNSObservation, p *Prog
 		args[0], args[1], args[2], args[3], args[4] = epoch(o.Time), o.IP.String(), o.Domain, uint32(o.TTL/time.Second), o.Source
 	})
 	if err == nil && p != nil {
-		err = saveProgress(ctx, conn, p)
+		err = saveProgress(ctx, conn, []*Progress{p})
 	}
 	if err != nil {
 		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")

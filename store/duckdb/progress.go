@@ -12,14 +12,29 @@ import (
 // garbage is summarised by its counts, not copied into the database.
 const maxRejectsKept = 200
 
-func saveProgress(ctx context.Context, conn *sql.Conn, p *Progress) error {
-	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO inputs
-		(path, format, size, items, accepted, rejected, duplicates, done, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Path, p.Format, p.Size, p.Items, p.Accepted, p.Rejected, p.Duplicates, p.Done, time.Now().UTC())
-	if err != nil {
-		return fmt.Errorf("save progress of %s: %w", p.Path, err)
+func saveProgress(ctx context.Context, conn *sql.Conn, ps []*Progress) error {
+	if len(ps) == 0 {
+		return nil
 	}
+	now := time.Now().UTC()
+	err := insertValues(ctx, conn, `INSERT OR REPLACE INTO inputs
+		(path, format, size, items, accepted, rejected, duplicates, done, updated) VALUES `, 9, len(ps), func(i int, args []any) {
+		p := ps[i]
+		args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8] =
+			p.Path, p.Format, p.Size, p.Items, p.Accepted, p.Rejected, p.Duplicates, p.Done, now
+	})
+	if err != nil {
+		return fmt.Errorf("save progress: %w", err)
+	}
+	for _, p := range ps {
+		if err := saveRejects(ctx, conn, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func saveRejects(ctx context.Context, conn *sql.Conn, p *Progress) error {
 	if len(p.Rejects) == 0 {
 		return nil
 	}

@@ -43,6 +43,11 @@ func Open(ctx context.Context, logger *slog.Logger, dir string) (*Store, error) 
 		return nil, fmt.Errorf("open duckdb %q: %w", path, err)
 	}
 	s := &Store{logger: logger.With("component", "store/duckdb"), db: db, path: path}
+	if x := os.Getenv("WEIR_DUCKDB_EXPERIMENT"); x != "" {
+		if _, err := db.ExecContext(ctx, x); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"net/netip"
 	"time"
 	"unsafe"
 
@@ -31,6 +32,7 @@ type Writer struct {
 	seq    int
 	hours  map[uint32]struct{} // hours the batch touches: their rollup is redone
 	hour   uint32
+	broken error // the first failed commit
 }
 
 // lastCode remembers the last string a column saw: decoders and enrichment share
@@ -198,59 +200,86 @@ type Reject struct {
 // compressed, instead of through the write-ahead log.
 const BatchSize = 2 * 122_880
 
-// Commit stores the batch and the progress of the inputs it came from in one
-// transaction, and marks the hours it touched for Rollup. After an error nothing of
-// the batch is stored and the batch is dropped.
-//
-// DuckDB's Arrow scan (duckdb-go v2.10506.0) reads the wrong columns when the
-// optimizer prunes or filters them, so the batch is read from Arrow only with
-// SELECT * (TestWriterCommitsFlowsRollupAndProgress guards it).
-func (w *Writer) Commit(ctx context.Context, progress ...*Progress) (err error) {
+// Batch is a sealed batch: the records appended since the last Seal, as Arrow
+// columns, and the dictionary entries and hours they need. Committing it touches
+// only the database, so a caller can commit one Batch on another goroutine while it
+// appends the next.
+type Batch struct {
+	rec       arrow.RecordBatch
+	n         int
+	dict      []string
+	dictFirst uint32
+	ips       []netip.Addr
+	ipsFirst  uint32
+	hours     map[uint32]struct{}
+}
+
+// Len is the number of records in the batch.
+func (b *Batch) Len() int { return b.n }
+
+// Seal ends the current batch and starts a new one.
+func (w *Writer) Seal() *Batch {
 	cols := make([]arrow.Array, len(w.b))
 	for i, b := range w.b {
 		cols[i] = b.NewArray()
 	}
-	rec := array.NewRecordBatch(w.schema, cols, int64(w.n))
+	b := &Batch{rec: array.NewRecordBatch(w.schema, cols, int64(w.n)), n: w.n, hours: w.hours}
 	for _, c := range cols {
 		c.Release()
 	}
-	defer rec.Release()
-	n := w.n
+	b.dict, b.dictFirst = w.s.dict.take()
+	b.ips, b.ipsFirst = w.s.ips.take()
 	w.n = 0
+	w.hours = map[uint32]struct{}{}
 	for i := range w.last {
 		w.last[i] = lastCode{}
 	}
-	hours := w.hours
-	w.hours = map[uint32]struct{}{}
+	return b
+}
 
+// Commit seals the current batch and commits it with the progress of the inputs it
+// came from.
+func (w *Writer) Commit(ctx context.Context, progress ...*Progress) error {
+	return w.CommitBatch(ctx, w.Seal(), progress...)
+}
+
+// CommitBatch stores b and the progress of the inputs it came from in one
+// transaction, and marks the hours it touched for Rollup. After an error nothing of
+// b is stored and the Writer refuses further commits: the codes it handed out may
+// not be in the database, so the caller must stop (a rerun resumes from what was
+// committed). CommitBatch may run concurrently with Append and Seal, but commits
+// must come in the order of their Seals.
+//
+// DuckDB's Arrow scan (duckdb-go v2.10506.0) reads the wrong columns when the
+// optimizer prunes or filters them, so batches are read from Arrow only with
+// SELECT * (TestWriterCommitsFlowsRollupAndProgress guards it).
+func (w *Writer) CommitBatch(ctx context.Context, b *Batch, progress ...*Progress) (err error) {
+	defer b.rec.Release()
+	if w.broken != nil {
+		return fmt.Errorf("an earlier commit failed: %w", w.broken)
+	}
 	if _, err := w.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer func() {
 		if err != nil {
 			w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			w.s.dict.rollback()
-			w.s.ips.rollback()
+			w.broken = err
 		}
 	}()
-	if err := w.s.dict.flush(ctx, w.conn); err != nil {
+	if err := w.insertDict(ctx, b); err != nil {
 		return err
 	}
-	if err := w.s.ips.flush(ctx, w.conn); err != nil {
-		return err
-	}
-	if n > 0 {
-		if err := w.insertFrom(ctx, rec, "INSERT INTO flows SELECT * FROM %s"); err != nil {
+	if b.n > 0 {
+		if err := w.insertFrom(ctx, w.schema, b.rec, "INSERT INTO flows SELECT * FROM %s"); err != nil {
 			return fmt.Errorf("insert flows: %w", err)
 		}
 	}
-	if err := markDirty(ctx, w.conn, hours); err != nil {
+	if err := markDirty(ctx, w.conn, b.hours); err != nil {
 		return err
 	}
-	for _, p := range progress {
-		if err := saveProgress(ctx, w.conn, p); err != nil {
-			return err
-		}
+	if err := saveProgress(ctx, w.conn, progress); err != nil {
+		return err
 	}
 	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -258,9 +287,54 @@ func (w *Writer) Commit(ctx context.Context, progress ...*Progress) (err error) 
 	return nil
 }
 
+var (
+	dictSchema = arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
+		{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	ipsSchema = arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
+		{Name: "ip", Type: arrow.BinaryTypes.String}, {Name: "hi", Type: arrow.PrimitiveTypes.Uint64},
+		{Name: "lo", Type: arrow.PrimitiveTypes.Uint64}}, nil)
+)
+
+// insertDict stores the dictionary entries and addresses b's records need, through
+// Arrow as well: a busy hour brings tens of thousands of new addresses.
+func (w *Writer) insertDict(ctx context.Context, b *Batch) error {
+	if len(b.dict) > 0 {
+		ids := array.NewUint32Builder(memory.DefaultAllocator)
+		ss := array.NewStringBuilder(memory.DefaultAllocator)
+		for i, s := range b.dict {
+			ids.Append(b.dictFirst + uint32(i))
+			ss.Append(s)
+		}
+		rec := array.NewRecordBatch(dictSchema, []arrow.Array{ids.NewArray(), ss.NewArray()}, int64(len(b.dict)))
+		defer rec.Release()
+		if err := w.insertFrom(ctx, dictSchema, rec, "INSERT INTO dict SELECT * FROM %s"); err != nil {
+			return fmt.Errorf("insert dictionary: %w", err)
+		}
+	}
+	if len(b.ips) > 0 {
+		ids := array.NewUint32Builder(memory.DefaultAllocator)
+		txt := array.NewStringBuilder(memory.DefaultAllocator)
+		his := array.NewUint64Builder(memory.DefaultAllocator)
+		los := array.NewUint64Builder(memory.DefaultAllocator)
+		for i, a := range b.ips {
+			hi, lo := Split(a)
+			ids.Append(b.ipsFirst + uint32(i))
+			txt.Append(a.String())
+			his.Append(hi)
+			los.Append(lo)
+		}
+		rec := array.NewRecordBatch(ipsSchema, []arrow.Array{ids.NewArray(), txt.NewArray(), his.NewArray(), los.NewArray()}, int64(len(b.ips)))
+		defer rec.Release()
+		if err := w.insertFrom(ctx, ipsSchema, rec, "INSERT INTO ips SELECT * FROM %s"); err != nil {
+			return fmt.Errorf("insert ips: %w", err)
+		}
+	}
+	return nil
+}
+
 // insertFrom exposes rec as a view and runs query (with %s for the view's name).
-func (w *Writer) insertFrom(ctx context.Context, rec arrow.RecordBatch, query string) error {
-	reader, err := array.NewRecordReader(w.schema, []arrow.RecordBatch{rec})
+func (w *Writer) insertFrom(ctx context.Context, schema *arrow.Schema, rec arrow.RecordBatch, query string) error {
+	reader, err := array.NewRecordReader(schema, []arrow.RecordBatch{rec})
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,18 @@ import (
 // public peers, drawn from a seeded generator so every run writes the same bytes.
 type estate struct {
 	rng      *rand.Rand
+	zipf     *rand.Zipf
 	internal []netip.Addr
 	external []netip.Addr
+	convs    []conversation
+}
+
+// conversation is a client, a server and its port: real flow logs repeat a modest
+// number of them (users to their apps, apps to their databases) many times an hour,
+// with a long tail of rare ones; the benchmark draws them with a Zipf law.
+type conversation struct {
+	client, server netip.Addr
+	port           uint16
 }
 
 func newEstate(seed uint64) *estate {
@@ -24,8 +34,14 @@ func newEstate(seed uint64) *estate {
 	for range 50_000 {
 		e.external = append(e.external, netip.AddrFrom4([4]byte{byte(1 + e.rng.IntN(222)), byte(e.rng.IntN(256)), byte(e.rng.IntN(256)), byte(1 + e.rng.IntN(254))}))
 	}
+	for range 40_000 {
+		e.convs = append(e.convs, conversation{e.internal[e.rng.IntN(len(e.internal))], e.peer(), ports[e.rng.IntN(len(ports))]})
+	}
+	e.zipf = rand.NewZipf(e.rng, 1.1, 8, uint64(len(e.convs)-1))
 	return e
 }
+
+func (e *estate) conversation() conversation { return e.convs[e.zipf.Uint64()] }
 
 func (e *estate) writeInventory(path string) error {
 	var b strings.Builder

@@ -36,8 +36,8 @@ func writeAWS(dir string, e *estate, n int, end time.Time) error {
 		}
 		t0 := start.Add(time.Duration(f) * 5 * time.Minute)
 		for i := range count {
-			src := e.internal[e.rng.IntN(len(e.internal))]
-			dst := e.peer()
+			cv := e.conversation()
+			src, dst := cv.client, cv.server
 			egress := e.rng.IntN(2) == 0
 			if !egress {
 				src, dst = dst, src
@@ -51,7 +51,7 @@ func writeAWS(dir string, e *estate, n int, end time.Time) error {
 			line = append(line, ' ')
 			line = append(line, dst.String()...)
 			line = append(line, ' ')
-			sport, dport := 32768+e.rng.IntN(28000), int(ports[e.rng.IntN(len(ports))])
+			sport, dport := 32768+e.rng.IntN(28000), int(cv.port)
 			line = strconv.AppendInt(line, int64(sport), 10)
 			line = append(line, ' ')
 			line = strconv.AppendInt(line, int64(dport), 10)
@@ -128,12 +128,12 @@ func writeAzure(dir string, e *estate, n int, end time.Time) error {
 				if j > 0 {
 					bw.WriteString(",")
 				}
-				src := e.internal[e.rng.IntN(len(e.internal))]
-				dst := e.peer()
+				cv := e.conversation()
+				src, dst := cv.client, cv.server
 				st := states[e.rng.IntN(3)]
 				b := e.size()
 				fmt.Fprintf(bw, `"%d,%s,%s,%d,%d,6,O,%c,NX,%d,%d,%d,%d"`, ts.UnixMilli()+int64(j), src, dst,
-					32768+e.rng.IntN(28000), ports[e.rng.IntN(len(ports))], st, b/600+1, b, b/900+1, b*3)
+					32768+e.rng.IntN(28000), cv.port, st, b/600+1, b, b/900+1, b*3)
 			}
 			bw.WriteString(`]}]}]}}`)
 		}
