@@ -201,9 +201,14 @@ func openTestDB(t *testing.T) *sql.DB {
 		ddl += ", " + c + " " + cols[c] + " NOT NULL DEFAULT " + map[bool]string{true: "false", false: "0"}[cols[c] == "BOOLEAN"]
 	}
 	ddl += ")"
-	mustExec(t, db, "CREATE TABLE dict (id UINTEGER PRIMARY KEY, s VARCHAR NOT NULL)")
+	// The store codes each domain (zone, workload ...) on its own; here one code
+	// space serves every domain, through a view that repeats it per domain.
+	mustExec(t, db, "CREATE TABLE dict0 (id UINTEGER PRIMARY KEY, s VARCHAR NOT NULL)")
 	mustExec(t, db, "CREATE TABLE ips (id UINTEGER PRIMARY KEY, ip VARCHAR NOT NULL, hi UBIGINT NOT NULL, lo UBIGINT NOT NULL)")
 	mustExec(t, db, ddl)
+	mustExec(t, db, `CREATE VIEW dict AS SELECT d.domain, dict0.id, dict0.s FROM dict0,
+		(SELECT DISTINCT regexp_replace(column_name, '^(src|dst)_', '') AS domain
+		 FROM information_schema.columns WHERE table_name = 'flows') d`)
 
 	strs, addrs := map[string]uint32{}, map[string]uint32{}
 	code := func(s string) uint32 {
@@ -215,7 +220,7 @@ func openTestDB(t *testing.T) *sql.DB {
 		}
 		id := uint32(len(strs) + 1)
 		strs[s] = id
-		mustExec(t, db, "INSERT INTO dict VALUES (?, ?)", id, s)
+		mustExec(t, db, "INSERT INTO dict0 VALUES (?, ?)", id, s)
 		return id
 	}
 	ipCode := func(s string) uint32 {

@@ -128,7 +128,16 @@ func inWord(op Op) string {
 	return " IN"
 }
 
-// text compares a dictionary-coded column through dict(id, s). Code 0 is the
+// dictDomain narrows dict to the column's code space: each kind of text (zone,
+// workload, service ...) is coded densely on its own, the same for both sides, so
+// that the stored codes bit-pack into few bits. The domain is the column name
+// without its side; it comes from the schema table, never from the filter.
+func dictDomain(col string) string {
+	col = strings.TrimPrefix(strings.TrimPrefix(col, "src_"), "dst_")
+	return "domain = '" + col + "' AND "
+}
+
+// text compares a dictionary-coded column through dict(domain, id, s). Code 0 is the
 // empty string, so = "" needs no subquery.
 func (e *emitter) text(col string, c *Compare) {
 	s := "s"
@@ -141,13 +150,13 @@ func (e *emitter) text(col string, c *Compare) {
 			e.write(col, " ", sqlOps[c.Op], " 0")
 			return
 		}
-		e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", s, " = ", e.arg(c.vals[0].s), ")")
+		e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", dictDomain(col), s, " = ", e.arg(c.vals[0].s), ")")
 	case OpContains:
-		e.write(col, " IN (SELECT id FROM dict WHERE ", fmt.Sprintf(e.d.containsFold, "s", e.arg(c.vals[0].s)), ")")
+		e.write(col, " IN (SELECT id FROM dict WHERE ", dictDomain(col), fmt.Sprintf(e.d.containsFold, "s", e.arg(c.vals[0].s)), ")")
 	case OpIn, OpNotIn:
 		e.textList(col, s, c)
 	default:
-		e.write(col, " IN (SELECT id FROM dict WHERE ", s, " ", sqlOps[c.Op], " ", e.arg(c.vals[0].s), ")")
+		e.write(col, " IN (SELECT id FROM dict WHERE ", dictDomain(col), s, " ", sqlOps[c.Op], " ", e.arg(c.vals[0].s), ")")
 	}
 }
 
@@ -181,7 +190,7 @@ func (e *emitter) textList(col, s string, c *Compare) {
 		}
 	}
 	if others > 0 {
-		e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", s, " IN (")
+		e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", dictDomain(col), s, " IN (")
 		n := 0
 		for _, v := range c.vals {
 			if v.s == "" {
@@ -204,7 +213,7 @@ func (e *emitter) textList(col, s string, c *Compare) {
 // any means listed on some feed (code 0 is the empty list), none on no feed.
 func (e *emitter) feeds(col string, c *Compare) {
 	if c.Op == OpContains {
-		e.write(col, " IN (SELECT id FROM dict WHERE ", fmt.Sprintf(e.d.containsFold, "s", e.arg(c.vals[0].s)), ")")
+		e.write(col, " IN (SELECT id FROM dict WHERE ", dictDomain(col), fmt.Sprintf(e.d.containsFold, "s", e.arg(c.vals[0].s)), ")")
 		return
 	}
 	neg := c.Op.negative()
@@ -225,7 +234,7 @@ func (e *emitter) feeds(col string, c *Compare) {
 		case v.listed || v.unlisted: // != any, = none
 			e.write(col, " = 0")
 		default:
-			e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", fmt.Sprintf(e.d.listHas, "s", e.arg(v.s)), ")")
+			e.write(col, inWord(c.Op), " (SELECT id FROM dict WHERE ", dictDomain(col), fmt.Sprintf(e.d.listHas, "s", e.arg(v.s)), ")")
 		}
 	}
 	if len(c.vals) > 1 {

@@ -6,36 +6,55 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"strings"
 )
 
-// dictionary maps strings to the codes stored in flows. The writer owns it: codes
-// are assigned in memory and the new entries are inserted in the same transaction
-// as the rows that use them, so a crash never leaves a row with a dangling code.
+// dictionary maps one domain's strings to the codes stored in flows. The writer
+// owns it: codes are assigned in memory and the new entries are inserted in the same
+// transaction as the rows that use them, so a crash never leaves a row with a
+// dangling code.
 type dictionary struct {
+	domain  string
 	ids     map[string]uint32
 	next    uint32
-	pending []string // assigned since the last commit, in code order
+	pending []string // assigned since the last take, in code order
 }
 
-func loadDictionary(ctx context.Context, db *sql.DB) (*dictionary, error) {
-	d := &dictionary{ids: map[string]uint32{"": 0}, next: 1}
-	rows, err := db.QueryContext(ctx, `SELECT id, s FROM dict`)
+// domainOf is the code space of a column: its name without the side.
+func domainOf(col string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(col, "src_"), "dst_")
+}
+
+// loadDictionaries reads every domain's codes.
+func loadDictionaries(ctx context.Context, db *sql.DB) (map[string]*dictionary, error) {
+	ds := map[string]*dictionary{}
+	for _, c := range flowColumns {
+		if c.kind == kCode {
+			d := domainOf(c.name)
+			ds[d] = &dictionary{domain: d, ids: map[string]uint32{"": 0}, next: 1}
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT domain, id, s FROM dict`)
 	if err != nil {
 		return nil, fmt.Errorf("load dictionary: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var dom, s string
 		var id uint32
-		var s string
-		if err := rows.Scan(&id, &s); err != nil {
+		if err := rows.Scan(&dom, &id, &s); err != nil {
 			return nil, fmt.Errorf("load dictionary: %w", err)
+		}
+		d := ds[dom]
+		if d == nil {
+			continue // a domain this version no longer stores
 		}
 		d.ids[s] = id
 		if id >= d.next {
 			d.next = id + 1
 		}
 	}
-	return d, rows.Err()
+	return ds, rows.Err()
 }
 
 func (d *dictionary) code(s string) uint32 {

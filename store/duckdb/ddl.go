@@ -32,7 +32,10 @@ func ddl() []string {
 
 	return []string{
 		`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
-		`CREATE TABLE IF NOT EXISTS dict (id UINTEGER PRIMARY KEY, s VARCHAR NOT NULL)`,
+		// Each domain of text (zone, workload, service ...; the column name without
+		// its side) has its own dense code space, so that a column of a few distinct
+		// values bit-packs into a few bits.
+		`CREATE TABLE IF NOT EXISTS dict (domain VARCHAR NOT NULL, id UINTEGER NOT NULL, s VARCHAR NOT NULL, PRIMARY KEY (domain, id))`,
 		`CREATE TABLE IF NOT EXISTS ips (id UINTEGER PRIMARY KEY, ip VARCHAR NOT NULL, hi UBIGINT NOT NULL, lo UBIGINT NOT NULL)`,
 		flows.String(),
 		rollup.String(),

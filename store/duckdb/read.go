@@ -67,7 +67,7 @@ var flowSelect = func() string {
 		}
 		switch c.kind {
 		case kCode:
-			fmt.Fprintf(&b, "(SELECT s FROM dict WHERE id = f.%s)", c.name)
+			fmt.Fprintf(&b, "(SELECT s FROM dict WHERE domain = '%s' AND id = f.%s)", domainOf(c.name), c.name)
 		case kIP:
 			fmt.Fprintf(&b, "(SELECT ip FROM ips WHERE id = f.%s)", c.name)
 		default:

@@ -27,7 +27,7 @@ type Store struct {
 	logger *slog.Logger
 	db     *sql.DB
 	path   string
-	dict   *dictionary
+	dicts  map[string]*dictionary // by domain
 	ips    *ipCodes
 }
 
@@ -52,7 +52,7 @@ func Open(ctx context.Context, logger *slog.Logger, dir string) (*Store, error) 
 		db.Close()
 		return nil, err
 	}
-	if s.dict, err = loadDictionary(ctx, db); err != nil {
+	if s.dicts, err = loadDictionaries(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -28,7 +28,8 @@ type Writer struct {
 	schema *arrow.Schema
 	b      []array.Builder
 	n      int
-	last   []lastCode // per column: the last string coded, to skip the map
+	last   []lastCode    // per column: the last string coded, to skip the map
+	dicts  []*dictionary // per column: its domain's dictionary (code columns only)
 	seq    int
 	hours  map[uint32]struct{} // hours the batch touches: their rollup is redone
 	hour   uint32
@@ -49,7 +50,13 @@ func (s *Store) NewWriter(ctx context.Context) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open writer connection: %w", err)
 	}
-	w := &Writer{s: s, conn: conn, last: make([]lastCode, len(flowColumns)), hours: map[uint32]struct{}{}}
+	w := &Writer{s: s, conn: conn, last: make([]lastCode, len(flowColumns)), hours: map[uint32]struct{}{},
+		dicts: make([]*dictionary, len(flowColumns))}
+	for i, c := range flowColumns {
+		if c.kind == kCode {
+			w.dicts[i] = s.dicts[domainOf(c.name)]
+		}
+	}
 	err = conn.Raw(func(dc any) error {
 		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
 		w.arrow = a
@@ -161,7 +168,7 @@ func (w *Writer) code(col int, s string) uint32 {
 	if l.p == p && l.n == len(s) {
 		return l.code
 	}
-	c := w.s.dict.code(s)
+	c := w.dicts[col].code(s)
 	*l = lastCode{p: p, n: len(s), code: c}
 	return c
 }
@@ -205,13 +212,18 @@ const BatchSize = 2 * 122_880
 // only the database, so a caller can commit one Batch on another goroutine while it
 // appends the next.
 type Batch struct {
-	rec       arrow.RecordBatch
-	n         int
-	dict      []string
-	dictFirst uint32
-	ips       []netip.Addr
-	ipsFirst  uint32
-	hours     map[uint32]struct{}
+	rec      arrow.RecordBatch
+	n        int
+	dict     []dictEntry
+	ips      []netip.Addr
+	ipsFirst uint32
+	hours    map[uint32]struct{}
+}
+
+type dictEntry struct {
+	domain string
+	id     uint32
+	s      string
 }
 
 // Len is the number of records in the batch.
@@ -227,7 +239,12 @@ func (w *Writer) Seal() *Batch {
 	for _, c := range cols {
 		c.Release()
 	}
-	b.dict, b.dictFirst = w.s.dict.take()
+	for _, d := range w.s.dicts {
+		strs, first := d.take()
+		for i, str := range strs {
+			b.dict = append(b.dict, dictEntry{d.domain, first + uint32(i), str})
+		}
+	}
 	b.ips, b.ipsFirst = w.s.ips.take()
 	w.n = 0
 	w.hours = map[uint32]struct{}{}
@@ -288,7 +305,8 @@ func (w *Writer) CommitBatch(ctx context.Context, b *Batch, progress ...*Progres
 }
 
 var (
-	dictSchema = arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
+	dictSchema = arrow.NewSchema([]arrow.Field{{Name: "domain", Type: arrow.BinaryTypes.String},
+		{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
 		{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
 	ipsSchema = arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
 		{Name: "ip", Type: arrow.BinaryTypes.String}, {Name: "hi", Type: arrow.PrimitiveTypes.Uint64},
@@ -299,13 +317,15 @@ var (
 // Arrow as well: a busy hour brings tens of thousands of new addresses.
 func (w *Writer) insertDict(ctx context.Context, b *Batch) error {
 	if len(b.dict) > 0 {
+		doms := array.NewStringBuilder(memory.DefaultAllocator)
 		ids := array.NewUint32Builder(memory.DefaultAllocator)
 		ss := array.NewStringBuilder(memory.DefaultAllocator)
-		for i, s := range b.dict {
-			ids.Append(b.dictFirst + uint32(i))
-			ss.Append(s)
+		for _, e := range b.dict {
+			doms.Append(e.domain)
+			ids.Append(e.id)
+			ss.Append(e.s)
 		}
-		rec := array.NewRecordBatch(dictSchema, []arrow.Array{ids.NewArray(), ss.NewArray()}, int64(len(b.dict)))
+		rec := array.NewRecordBatch(dictSchema, []arrow.Array{doms.NewArray(), ids.NewArray(), ss.NewArray()}, int64(len(b.dict)))
 		defer rec.Release()
 		if err := w.insertFrom(ctx, dictSchema, rec, "INSERT INTO dict SELECT * FROM %s"); err != nil {
 			return fmt.Errorf("insert dictionary: %w", err)

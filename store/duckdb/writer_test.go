@@ -85,7 +85,7 @@ func TestWriterCommitsFlowsRollupAndProgress(t *testing.T) {
 	if rolled != want {
 		t.Errorf("rollup bytes %d, want %d", rolled, want)
 	}
-	if err := s.db.QueryRow(`SELECT count(*) FROM flows WHERE service IN (SELECT id FROM dict WHERE s = 'SMB')`).Scan(&smb); err != nil {
+	if err := s.db.QueryRow(`SELECT count(*) FROM flows WHERE service IN (SELECT id FROM dict WHERE domain = 'service' AND s = 'SMB')`).Scan(&smb); err != nil {
 		t.Fatal(err)
 	}
 	if smb != 100_000 {
@@ -122,14 +122,14 @@ func TestReopenKeepsCodes(t *testing.T) {
 		}
 		w.Close()
 		var distinct int
-		if err := s.db.QueryRow(`SELECT count(DISTINCT s) - count(*) FROM dict`).Scan(&distinct); err != nil {
+		if err := s.db.QueryRow(`SELECT count(DISTINCT (domain, s)) - count(*) FROM dict`).Scan(&distinct); err != nil {
 			t.Fatal(err)
 		}
 		if distinct != 0 {
 			t.Errorf("round %d: dictionary holds duplicate strings", round)
 		}
 		var smb int
-		s.db.QueryRow(`SELECT count(*) FROM flows WHERE service IN (SELECT id FROM dict WHERE s = 'SMB')`).Scan(&smb)
+		s.db.QueryRow(`SELECT count(*) FROM flows WHERE service IN (SELECT id FROM dict WHERE domain = 'service' AND s = 'SMB')`).Scan(&smb)
 		if smb != 20*(round+1) {
 			t.Errorf("round %d: SMB rows %d, want %d", round, smb, 20*(round+1))
 		}

@@ -53,8 +53,9 @@ func main() {
 		*aws, el.Seconds(), float64(*aws)/el.Seconds(), rss)
 	fi, err := os.Stat(filepath.Join(data, "weir.duckdb"))
 	must(err)
-	fmt.Printf("store size: %.1f bytes per raw flow at %d flows (%.0f MB, raw flows + rollup + dictionaries)\n",
-		float64(fi.Size())/float64(*aws), *aws, float64(fi.Size())/1e6)
+	stored := storedFlows(*weir, data)
+	fmt.Printf("store size: %.1f bytes on disk per stored raw flow (%d stored of %d read, the rest reports of a connection already counted at its other end; file %.0f MB: raw flows + hourly rollup + dictionaries)\n",
+		float64(fi.Size())/float64(stored), stored, *aws, float64(fi.Size())/1e6)
 
 	ip := est.internal[7].String()
 	var times []time.Duration
@@ -100,4 +101,17 @@ func must(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// storedFlows asks weir how many flows the store holds.
+func storedFlows(weir, data string) int64 {
+	out, err := exec.Command(weir, "stats", "--data", data).Output()
+	if err != nil {
+		log.Fatalf("weir stats: %v", err)
+	}
+	var n int64
+	if _, err := fmt.Sscanf(string(out), "flows: %d", &n); err != nil {
+		log.Fatalf("weir stats: unexpected output %q", out)
+	}
+	return n
 }
