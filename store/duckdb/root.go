@@ -38,7 +38,9 @@ func Open(ctx context.Context, logger *slog.Logger, dir string) (*Store, error) 
 	}
 	path := filepath.Join(dir, FileName)
 	// Two threads: the machine weir is sized for, and what leaves the decoder a core.
-	db, err := sql.Open("duckdb", path+"?threads=2&preserve_insertion_order=false")
+	// A memory limit keeps `weir ingest` within its budget: the rollup and large
+	// queries spill to disk rather than grow.
+	db, err := sql.Open("duckdb", path+"?threads=2&preserve_insertion_order=false&memory_limit=600MB")
 	if err != nil {
 		return nil, fmt.Errorf("open duckdb %q: %w", path, err)
 	}
