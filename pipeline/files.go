@@ -41,7 +41,12 @@ func expand(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if d.Type().IsRegular() && !isSidecar(d.Name()) {
+			regular := d.Type().IsRegular()
+			if d.Type()&fs.ModeSymlink != 0 { // a link to a file counts as that file
+				fi, err := os.Stat(path)
+				regular = err == nil && fi.Mode().IsRegular()
+			}
+			if regular && !isSidecar(d.Name()) {
 				abs, err := filepath.Abs(path)
 				if err != nil {
 					return err

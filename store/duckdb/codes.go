@@ -28,7 +28,7 @@ func domainOf(col string) string {
 // loadDictionaries reads every domain's codes.
 func loadDictionaries(ctx context.Context, db *sql.DB) (map[string]*dictionary, error) {
 	ds := map[string]*dictionary{}
-	for _, c := range flowColumns {
+	for _, c := range append(append([]column{}, flowColumns...), endpointColumns...) {
 		if c.kind == kCode {
 			d := domainOf(c.name)
 			ds[d] = &dictionary{domain: d, ids: map[string]uint32{"": 0}, next: 1}
@@ -172,4 +172,62 @@ func placeholders(n int) string {
 		b = append(b, '?')
 	}
 	return string(b)
+}
+
+// epKey is an endpoint's attributes as stored: codes, the ASN and the confidence,
+// in the order of endpointColumns.
+type epKey [16]uint32
+
+// endpointCodes maps endpoint profiles to the codes flows hold, like dictionary.
+// Code 0 is the profile with nothing known, which migrate inserts.
+type endpointCodes struct {
+	ids     map[epKey]uint32
+	next    uint32
+	pending []epKey
+}
+
+func loadEndpoints(ctx context.Context, db *sql.DB) (*endpointCodes, error) {
+	e := &endpointCodes{ids: map[epKey]uint32{{}: 0}, next: 1}
+	var cols strings.Builder
+	for _, c := range endpointColumns {
+		cols.WriteString(", " + c.name)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT id"+cols.String()+" FROM endpoints")
+	if err != nil {
+		return nil, fmt.Errorf("load endpoints: %w", err)
+	}
+	defer rows.Close()
+	var k epKey
+	dest := []any{new(uint32)}
+	for i := range k {
+		dest = append(dest, &k[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("load endpoints: %w", err)
+		}
+		id := *dest[0].(*uint32)
+		e.ids[k] = id
+		if id >= e.next {
+			e.next = id + 1
+		}
+	}
+	return e, rows.Err()
+}
+
+func (e *endpointCodes) code(k *epKey) uint32 {
+	if id, ok := e.ids[*k]; ok {
+		return id
+	}
+	id := e.next
+	e.next++
+	e.ids[*k] = id
+	e.pending = append(e.pending, *k)
+	return id
+}
+
+func (e *endpointCodes) take() ([]epKey, uint32) {
+	p := e.pending
+	e.pending = nil
+	return p, e.next - uint32(len(p))
 }

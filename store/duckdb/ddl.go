@@ -3,7 +3,7 @@ package duckdb
 import "strings"
 
 // schemaVersion is bumped when the DDL changes incompatibly.
-const schemaVersion = 1
+const schemaVersion = 2
 
 func ddl() []string {
 	var flows strings.Builder
@@ -15,6 +15,16 @@ func ddl() []string {
 		flows.WriteString(c.name + " " + sqlType(c.kind) + " NOT NULL")
 	}
 	flows.WriteString(")")
+
+	var ep strings.Builder
+	ep.WriteString("CREATE TABLE IF NOT EXISTS endpoints (id UINTEGER NOT NULL")
+	for _, c := range endpointColumns {
+		ep.WriteString(", " + c.name + " " + sqlType(c.kind) + " NOT NULL")
+	}
+	ep.WriteString(")")
+	zeros := strings.Repeat(", 0", len(endpointColumns))
+	// Endpoint 0: nothing known of that end.
+	ep0 := "INSERT INTO endpoints SELECT 0" + zeros + " WHERE NOT EXISTS (SELECT 1 FROM endpoints WHERE id = 0)"
 
 	var rollup strings.Builder
 	rollup.WriteString("CREATE TABLE IF NOT EXISTS flows_1h (ts UINTEGER NOT NULL")
@@ -32,11 +42,15 @@ func ddl() []string {
 
 	return []string{
 		`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
-		// Each domain of text (zone, workload, service ...; the column name without
+		// dict, ips and endpoints have no key constraint: only the writer assigns
+		// their ids, from memory, and an index would be rewritten at every
+		// checkpoint for nothing. Each domain of text (zone, workload, service ...; the column name without
 		// its side) has its own dense code space, so that a column of a few distinct
 		// values bit-packs into a few bits.
-		`CREATE TABLE IF NOT EXISTS dict (domain VARCHAR NOT NULL, id UINTEGER NOT NULL, s VARCHAR NOT NULL, PRIMARY KEY (domain, id))`,
-		`CREATE TABLE IF NOT EXISTS ips (id UINTEGER PRIMARY KEY, ip VARCHAR NOT NULL, hi UBIGINT NOT NULL, lo UBIGINT NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS dict (domain VARCHAR NOT NULL, id UINTEGER NOT NULL, s VARCHAR NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS ips (id UINTEGER NOT NULL, ip VARCHAR NOT NULL, hi UBIGINT NOT NULL, lo UBIGINT NOT NULL)`,
+		ep.String(),
+		ep0,
 		flows.String(),
 		rollup.String(),
 		// One row per input: how far it was read and what came of it. Updated in the

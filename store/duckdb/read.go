@@ -24,11 +24,35 @@ type Row map[string]any
 
 // FieldNames lists the names of a Row in display order.
 var FieldNames = func() []string {
-	names := make([]string, len(flowColumns))
-	for i, c := range flowColumns {
-		names[i] = fieldName(c.name)
+	var names []string
+	for _, c := range flowColumns {
+		if c.kind != kEP {
+			names = append(names, fieldName(c.name))
+		}
+	}
+	for _, side := range []string{"src_", "dst_"} {
+		for _, c := range endpointColumns {
+			names = append(names, fieldName(side+c.name))
+		}
 	}
 	return names
+}()
+
+// readColumns are the columns Flows selects, in FieldNames' order: the flow's own,
+// then each side's endpoint attributes through the endpoints table (aliases se, de).
+var readColumns = func() []column {
+	var cols []column
+	for _, c := range flowColumns {
+		if c.kind != kEP {
+			cols = append(cols, c)
+		}
+	}
+	for _, side := range []string{"src_", "dst_"} {
+		for _, c := range endpointColumns {
+			cols = append(cols, column{side + c.name, c.kind})
+		}
+	}
+	return cols
 }()
 
 // fieldName turns a column name into the filter language's dotted name.
@@ -61,21 +85,35 @@ func fieldName(col string) string {
 
 var flowSelect = func() string {
 	var b strings.Builder
-	for i, c := range flowColumns {
+	for i, c := range readColumns {
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		// The value: a flow column (f.x) or an endpoint attribute (se.x, de.x).
+		val := "f." + c.name
+		if side, attr, ok := strings.Cut(c.name, "_"); ok && (side == "src" || side == "dst") && isEndpointColumn(attr) {
+			val = side[:1] + "e." + attr
+		}
 		switch c.kind {
 		case kCode:
-			fmt.Fprintf(&b, "(SELECT s FROM dict WHERE domain = '%s' AND id = f.%s)", domainOf(c.name), c.name)
+			fmt.Fprintf(&b, "(SELECT s FROM dict WHERE domain = '%s' AND id = %s)", domainOf(c.name), val)
 		case kIP:
-			fmt.Fprintf(&b, "(SELECT ip FROM ips WHERE id = f.%s)", c.name)
+			fmt.Fprintf(&b, "(SELECT ip FROM ips WHERE id = %s)", val)
 		default:
-			b.WriteString("f." + c.name)
+			b.WriteString(val)
 		}
 	}
 	return b.String()
 }()
+
+func isEndpointColumn(name string) bool {
+	for _, c := range endpointColumns {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
 
 // Flows returns the flows q selects.
 func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
@@ -88,7 +126,8 @@ func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
 		limit = 100
 	}
 	sql := "WITH f AS (SELECT * FROM flows WHERE ts_start >= ? AND ts_start < ? AND (" + where + ") " +
-		"ORDER BY ts_start DESC LIMIT ?) SELECT " + flowSelect + " FROM f ORDER BY f.ts_start DESC"
+		"ORDER BY ts_start DESC LIMIT ?) SELECT " + flowSelect + " FROM f " +
+		"JOIN endpoints se ON se.id = f.src_ep JOIN endpoints de ON de.id = f.dst_ep ORDER BY f.ts_start DESC"
 	args := append([]any{epoch(q.From), epoch(q.Until)}, q.Args...)
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, sql, args...)
@@ -97,8 +136,8 @@ func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
 	}
 	defer rows.Close()
 	var out []Row
-	vals := make([]any, len(flowColumns))
-	ptrs := make([]any, len(flowColumns))
+	vals := make([]any, len(readColumns))
+	ptrs := make([]any, len(readColumns))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
@@ -106,8 +145,8 @@ func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("query flows: %w", err)
 		}
-		row := make(Row, len(flowColumns))
-		for i, c := range flowColumns {
+		row := make(Row, len(readColumns))
+		for i, c := range readColumns {
 			row[FieldNames[i]] = present(c.name, vals[i])
 		}
 		out = append(out, row)

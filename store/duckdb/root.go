@@ -29,6 +29,7 @@ type Store struct {
 	path   string
 	dicts  map[string]*dictionary // by domain
 	ips    *ipCodes
+	eps    *endpointCodes
 }
 
 // Open opens (creating on first use) the database in dir.
@@ -45,11 +46,6 @@ func Open(ctx context.Context, logger *slog.Logger, dir string) (*Store, error) 
 		return nil, fmt.Errorf("open duckdb %q: %w", path, err)
 	}
 	s := &Store{logger: logger.With("component", "store/duckdb"), db: db, path: path}
-	if x := os.Getenv("WEIR_DUCKDB_EXPERIMENT"); x != "" {
-		if _, err := db.ExecContext(ctx, x); err != nil {
-			return nil, err
-		}
-	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -59,6 +55,10 @@ func Open(ctx context.Context, logger *slog.Logger, dir string) (*Store, error) 
 		return nil, err
 	}
 	if s.ips, err = loadIPCodes(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if s.eps, err = loadEndpoints(ctx, db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -84,6 +84,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("%s has schema version %s, this weir needs %d: ingest into a new --data directory", s.path, v, schemaVersion)
 	}
 	return nil
+}
+
+// Threads is how many threads DuckDB uses unless SetThreads says otherwise.
+const Threads = 2
+
+// SetThreads sets how many threads DuckDB uses, for every connection. Loading
+// wants one (the other core decodes), queries want all.
+func (s *Store) SetThreads(ctx context.Context, n int) error {
+	_, err := s.db.ExecContext(ctx, fmt.Sprintf("SET threads = %d", n))
+	return err
 }
 
 // DB is the underlying database, for readers that compile their own SQL.

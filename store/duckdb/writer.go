@@ -30,10 +30,15 @@ type Writer struct {
 	n      int
 	last   []lastCode    // per column: the last string coded, to skip the map
 	dicts  []*dictionary // per column: its domain's dictionary (code columns only)
-	seq    int
-	hours  map[uint32]struct{} // hours the batch touches: their rollup is redone
-	hour   uint32
-	broken error // the first failed commit
+
+	epDicts []*dictionary // per endpoint column: its dictionary
+	epLast  [2][]lastCode // per side and endpoint column
+	epKey   [2]epKey      // per side: the last profile coded
+	epCode  [2]uint32
+	seq     int
+	hours   map[uint32]struct{} // hours the batch touches: their rollup is redone
+	hour    uint32
+	broken  error // the first failed commit
 }
 
 // lastCode remembers the last string a column saw: decoders and enrichment share
@@ -57,6 +62,13 @@ func (s *Store) NewWriter(ctx context.Context) (*Writer, error) {
 			w.dicts[i] = s.dicts[domainOf(c.name)]
 		}
 	}
+	w.epDicts = make([]*dictionary, len(endpointColumns))
+	for i, c := range endpointColumns {
+		if c.kind == kCode {
+			w.epDicts[i] = s.dicts[c.name]
+		}
+	}
+	w.epLast = [2][]lastCode{make([]lastCode, len(endpointColumns)), make([]lastCode, len(endpointColumns))}
 	err = conn.Raw(func(dc any) error {
 		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
 		w.arrow = a
@@ -138,38 +150,53 @@ func (w *Writer) Append(r *flow.Record) {
 	str(r.LLMProvider)
 	w.b[i].(*array.BooleanBuilder).Append(r.LLMSanctioned)
 	i++
-	for _, sd := range [2]*flow.Side{&r.Src, &r.Dst} {
-		str(sd.Instance)
-		str(sd.Workload)
-		str(sd.Kind)
-		str(sd.Role)
-		str(sd.App)
-		str(sd.Env)
-		str(sd.Loc)
-		str(sd.Zone)
-		str(sd.Region)
-		str(sd.Country)
-		u32(sd.ASN)
-		str(sd.ASName)
-		str(sd.Domain)
-		str(sd.Threat.Feeds)
-		str(sd.Threat.Category)
-		u8(sd.Threat.Confidence)
-	}
+	u32(w.endpoint(0, &r.Src))
+	u32(w.endpoint(1, &r.Dst))
 	w.n++
 }
 
 func (w *Writer) code(col int, s string) uint32 {
+	return codeOf(&w.last[col], w.dicts[col], s)
+}
+
+func codeOf(l *lastCode, d *dictionary, s string) uint32 {
 	if s == "" {
 		return 0
 	}
-	l := &w.last[col]
 	p := unsafe.StringData(s)
 	if l.p == p && l.n == len(s) {
 		return l.code
 	}
-	c := w.dicts[col].code(s)
+	c := d.code(s)
 	*l = lastCode{p: p, n: len(s), code: c}
+	return c
+}
+
+// endpoint codes one side's profile (side 0 src, 1 dst).
+func (w *Writer) endpoint(side int, sd *flow.Side) uint32 {
+	var k epKey
+	str := func(i int, s string) { k[i] = codeOf(&w.epLast[side][i], w.epDicts[i], s) }
+	str(0, sd.Instance)
+	str(1, sd.Workload)
+	str(2, sd.Kind)
+	str(3, sd.Role)
+	str(4, sd.App)
+	str(5, sd.Env)
+	str(6, sd.Loc)
+	str(7, sd.Zone)
+	str(8, sd.Region)
+	str(9, sd.Country)
+	k[10] = sd.ASN
+	str(11, sd.ASName)
+	str(12, sd.Domain)
+	str(13, sd.Threat.Feeds)
+	str(14, sd.Threat.Category)
+	k[15] = uint32(sd.Threat.Confidence)
+	if k == w.epKey[side] {
+		return w.epCode[side]
+	}
+	c := w.s.eps.code(&k)
+	w.epKey[side], w.epCode[side] = k, c
 	return c
 }
 
@@ -217,6 +244,8 @@ type Batch struct {
 	dict     []dictEntry
 	ips      []netip.Addr
 	ipsFirst uint32
+	eps      []epKey
+	epsFirst uint32
 	hours    map[uint32]struct{}
 }
 
@@ -246,11 +275,16 @@ func (w *Writer) Seal() *Batch {
 		}
 	}
 	b.ips, b.ipsFirst = w.s.ips.take()
+	b.eps, b.epsFirst = w.s.eps.take()
 	w.n = 0
 	w.hours = map[uint32]struct{}{}
 	for i := range w.last {
 		w.last[i] = lastCode{}
 	}
+	for side := range w.epLast {
+		clear(w.epLast[side])
+	}
+	w.epKey, w.epCode = [2]epKey{}, [2]uint32{}
 	return b
 }
 
@@ -305,6 +339,13 @@ func (w *Writer) CommitBatch(ctx context.Context, b *Batch, progress ...*Progres
 }
 
 var (
+	endpointSchema = func() *arrow.Schema {
+		fs := []arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Uint32}}
+		for _, c := range endpointColumns {
+			fs = append(fs, arrow.Field{Name: c.name, Type: arrowType(c.kind)})
+		}
+		return arrow.NewSchema(fs, nil)
+	}()
 	dictSchema = arrow.NewSchema([]arrow.Field{{Name: "domain", Type: arrow.BinaryTypes.String},
 		{Name: "id", Type: arrow.PrimitiveTypes.Uint32},
 		{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
@@ -329,6 +370,34 @@ func (w *Writer) insertDict(ctx context.Context, b *Batch) error {
 		defer rec.Release()
 		if err := w.insertFrom(ctx, dictSchema, rec, "INSERT INTO dict SELECT * FROM %s"); err != nil {
 			return fmt.Errorf("insert dictionary: %w", err)
+		}
+	}
+	if len(b.eps) > 0 {
+		cols := make([]arrow.Array, len(endpointSchema.Fields()))
+		ids := array.NewUint32Builder(memory.DefaultAllocator)
+		for i := range b.eps {
+			ids.Append(b.epsFirst + uint32(i))
+		}
+		cols[0] = ids.NewArray()
+		for j, c := range endpointColumns {
+			if c.kind == kU8 {
+				bu := array.NewUint8Builder(memory.DefaultAllocator)
+				for _, k := range b.eps {
+					bu.Append(uint8(k[j]))
+				}
+				cols[j+1] = bu.NewArray()
+				continue
+			}
+			bu := array.NewUint32Builder(memory.DefaultAllocator)
+			for _, k := range b.eps {
+				bu.Append(k[j])
+			}
+			cols[j+1] = bu.NewArray()
+		}
+		rec := array.NewRecordBatch(endpointSchema, cols, int64(len(b.eps)))
+		defer rec.Release()
+		if err := w.insertFrom(ctx, endpointSchema, rec, "INSERT INTO endpoints SELECT * FROM %s"); err != nil {
+			return fmt.Errorf("insert endpoints: %w", err)
 		}
 	}
 	if len(b.ips) > 0 {

@@ -165,3 +165,41 @@ func BenchmarkWriter(b *testing.B) {
 	}
 	_ = fmt.Sprint()
 }
+
+func TestFlowsReadsBackEveryField(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	w, err := s.NewWriter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	recs := synthetic(10)
+	recs[3].Src.Workload, recs[3].Dst.Country, recs[3].Dst.ASN, recs[3].Dst.Threat.Feeds = "CRM-Prod-DB1", "RU", 64500, "firehol"
+	for i := range recs {
+		w.Append(&recs[i])
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Flows(ctx, FlowQuery{From: recs[0].Start.Add(-time.Hour), Until: recs[0].Start.Add(time.Hour),
+		Where: "src_ip = (SELECT id FROM ips WHERE ip = ?) AND dst_port = ?", Args: []any{recs[3].SrcIP.String(), recs[3].DstPort}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("got %d rows, want 1", len(rows))
+	}
+	r := rows[0]
+	want := map[string]any{"src.workload": "CRM-Prod-DB1", "src.role": recs[3].Src.Role, "dst.zone": recs[3].Dst.Zone,
+		"dst.country": "RU", "dst.asn": uint32(64500), "dst.threat": "firehol", "service": recs[3].Service,
+		"proto": "tcp", "action": "allow", "exporter": recs[3].Exporter, "src.ip": recs[3].SrcIP.String()}
+	for k, v := range want {
+		if r[k] != v {
+			t.Errorf("%s = %v (%T), want %v", k, r[k], r[k], v)
+		}
+	}
+	if len(r) != len(FieldNames) {
+		t.Errorf("row has %d fields, FieldNames %d", len(r), len(FieldNames))
+	}
+}

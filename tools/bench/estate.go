@@ -15,6 +15,7 @@ type estate struct {
 	zipf     *rand.Zipf
 	internal []netip.Addr
 	external []netip.Addr
+	index    map[netip.Addr]int // position of an internal address
 	convs    []conversation
 }
 
@@ -28,8 +29,11 @@ type conversation struct {
 
 func newEstate(seed uint64) *estate {
 	e := &estate{rng: rand.New(rand.NewPCG(seed, 0x5eed))}
+	e.index = map[netip.Addr]int{}
 	for i := range 2000 {
-		e.internal = append(e.internal, netip.AddrFrom4([4]byte{10, byte(i / 250 % 8), byte(i / 250), byte(1 + i%250)}))
+		a := netip.AddrFrom4([4]byte{10, byte(i / 250 % 8), byte(i / 250), byte(1 + i%250)})
+		e.index[a] = i
+		e.internal = append(e.internal, a)
 	}
 	for range 50_000 {
 		e.external = append(e.external, netip.AddrFrom4([4]byte{byte(1 + e.rng.IntN(222)), byte(e.rng.IntN(256)), byte(e.rng.IntN(256)), byte(1 + e.rng.IntN(254))}))

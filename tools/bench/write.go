@@ -44,8 +44,13 @@ func writeAWS(dir string, e *estate, n int, end time.Time) error {
 			}
 			ts := t0.Add(time.Duration(i) * 5 * time.Minute / time.Duration(count)).Unix()
 			line = line[:0]
+			// The ENI and its instance belong to the estate's end of the record.
+			local := e.index[src]
+			if !egress {
+				local = e.index[dst]
+			}
 			line = append(line, "5 123456789012 eni-"...)
-			line = strconv.AppendInt(line, int64(1000+e.rng.IntN(2000)), 16)
+			line = strconv.AppendInt(line, int64(0x1000+local), 16)
 			line = append(line, ' ')
 			line = append(line, src.String()...)
 			line = append(line, ' ')
@@ -69,7 +74,7 @@ func writeAWS(dir string, e *estate, n int, end time.Time) error {
 			} else {
 				line = append(line, " ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0"...)
 			}
-			line = strconv.AppendInt(line, int64(e.rng.IntN(400)), 16)
+			line = strconv.AppendInt(line, int64(0x1000+local), 16)
 			line = append(line, " 19 IPv4 "...)
 			line = append(line, src.String()...)
 			line = append(line, ' ')
