@@ -18,9 +18,24 @@ import (
 // a cloud's networks has flow logs on, which is how the clouds are set up for weir.
 // A private address that no inventory network places (zone "Internal") is taken to
 // be the reporting cloud's own.
+//
+// A sensor in the path (Zeek, NetFlow: no reporter) also sees traffic between the
+// site it watches and a cloud; the cloud end's own flow log reports the same
+// connection, so the sensor's record of it is the one dropped, by the same
+// assumption.
 func duplicate(r *flow.Record) bool {
-	if r.Reporter != flow.ReporterDst || r.Cloud == "" || r.Cloud == "onprem" {
+	switch {
+	case r.Reporter == flow.ReporterUnknown:
+		return cloudInternal[r.Src.Zone] || cloudInternal[r.Dst.Zone]
+	case r.Reporter != flow.ReporterDst || r.Cloud == "" || r.Cloud == "onprem":
 		return false
 	}
 	return r.Src.Zone == zones.ZoneInternal || r.Src.Zone == zones.InternalZone(r.Cloud)
+}
+
+// cloudInternal are the zones of the clouds whose workloads have flow logs.
+var cloudInternal = map[string]bool{
+	zones.InternalZone("aws"):   true,
+	zones.InternalZone("azure"): true,
+	zones.InternalZone("gcp"):   true,
 }

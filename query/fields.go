@@ -83,6 +83,34 @@ var sided = []struct {
 	{"threat.confidence", "", "threat_confidence", kindNumber, exact, true, 100, "threat confidence, 0–100"},
 }
 
+// endpointAttributes are the per-side columns that live in the endpoints
+// dimension table rather than in flows: each distinct combination of one end's
+// enriched attributes is stored once there, and a flow refers to it by
+// src_ep and dst_ep, which keeps flow rows small. A condition on src_<attr>
+// therefore compiles to src_ep IN (SELECT id FROM endpoints WHERE <attr> ...).
+// The order is the table's column order; the store builds the table from
+// EndpointAttributes. ip and port stay in flows: they vary per flow.
+var endpointAttributes = []string{
+	"instance", "workload", "kind", "role", "app", "env", "loc", "zone", "region", "country", "asn",
+	"as_name", "domain", "threat_feeds", "threat_category", "threat_confidence",
+}
+
+// EndpointAttributes returns the columns of the endpoints table after its id,
+// in table order: the side attributes a flow refers to by src_ep and dst_ep.
+// The slice is the caller's.
+func EndpointAttributes() []string { return slices.Clone(endpointAttributes) }
+
+// endpointColumn says whether col is a side's endpoint attribute, as src_<attr>
+// or dst_<attr>, and returns the side's reference column and the attribute.
+func endpointColumn(col string) (ref, attr string, ok bool) {
+	for _, side := range [...]string{"src", "dst"} {
+		if a, found := strings.CutPrefix(col, side+"_"); found && slices.Contains(endpointAttributes, a) {
+			return side + "_ep", a, true
+		}
+	}
+	return "", "", false
+}
+
 // global lists the fields of the flow itself: name, column, kind, fold, max, doc.
 var global = []struct {
 	name, col string

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestFields(t *testing.T) {
@@ -47,5 +49,41 @@ func TestFields(t *testing.T) {
 	}
 	if !slices.Equal(fieldByName["role"].cols, []string{"src_role", "dst_role"}) {
 		t.Errorf("role columns = %v, want both sides", fieldByName["role"].cols)
+	}
+}
+
+// TestEndpointAttributes pins the endpoints table the store builds from the
+// list, and checks that every per-side field other than ip and port (which stay
+// in flows) compiles through it.
+func TestEndpointAttributes(t *testing.T) {
+	want := []string{"instance", "workload", "kind", "role", "app", "env", "loc", "zone", "region", "country", "asn",
+		"as_name", "domain", "threat_feeds", "threat_category", "threat_confidence"}
+	got := EndpointAttributes()
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("EndpointAttributes() (-got, +want):\n%s", diff)
+	}
+	got[0] = "changed"
+	if EndpointAttributes()[0] != "instance" {
+		t.Error("EndpointAttributes() shares its slice with the caller")
+	}
+	for _, f := range sided {
+		for _, side := range []string{"src", "dst"} {
+			col := side + "_" + f.col
+			ref, attr, ok := endpointColumn(col)
+			if f.col == "ip" || f.col == "port" {
+				if ok {
+					t.Errorf("%s is a flows column, endpointColumn says %s.%s", col, ref, attr)
+				}
+				continue
+			}
+			if !ok || ref != side+"_ep" || attr != f.col {
+				t.Errorf("endpointColumn(%q) = %q, %q, %v; want %q, %q, true", col, ref, attr, ok, side+"_ep", f.col)
+			}
+		}
+	}
+	for _, c := range []string{"region", "category", "service", "src_ep", "src_", "srcrole", "role"} {
+		if ref, attr, ok := endpointColumn(c); ok {
+			t.Errorf("endpointColumn(%q) = %q, %q, true; want not an endpoint column", c, ref, attr)
+		}
 	}
 }

@@ -3,10 +3,17 @@
 //	service in (SMB, RDP) and src.zone = "Internal Azure" and not dst.role = db
 //
 // into an AST and compiles it to a parameterized SQL condition over the stored
-// flow schema (table flows and its rollups, with strings in dict and addresses
-// in ips) for DuckDB, ClickHouse or PostgreSQL. Literals only ever travel as
-// arguments, never inside the SQL text. It does not own the schema, run queries
-// or pick a table: the store does that with the condition it gets here.
+// flow schema (table flows and its rollups, with strings in dict, addresses in
+// ips, and each end's enriched attributes in endpoints) for DuckDB, ClickHouse
+// or PostgreSQL. Literals only ever travel as arguments, never inside the SQL
+// text. It does not own the schema, run queries or pick a table: the store does
+// that with the condition it gets here.
+//
+// A flow refers to its two ends' attributes (workload, labels, zone, region,
+// country, AS, domain, threat: EndpointAttributes) by the codes src_ep and
+// dst_ep into endpoints, so a condition on one of them is a semi-join:
+//
+//	src.role = db  →  src_ep IN (SELECT id FROM endpoints WHERE role IN (SELECT id FROM dict WHERE domain = 'role' AND s = ?))
 //
 // # Syntax
 //

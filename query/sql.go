@@ -86,8 +86,23 @@ func (e *emitter) compare(c *Compare) {
 var sqlOps = map[Op]string{OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">="}
 
 // column writes c's condition on one column. Whatever it writes binds tighter
-// than AND and OR: composite conditions are parenthesized.
+// than AND and OR: composite conditions are parenthesized. A side's endpoint
+// attribute is not in flows but in endpoints, so its condition becomes a
+// semi-join on the side's endpoint code. That keeps negative comparisons right
+// too: every flow has exactly one src_ep, so "src.role != db" is "src_ep is an
+// endpoint whose role is not db".
 func (e *emitter) column(col string, c *Compare) {
+	if ref, attr, ok := endpointColumn(col); ok {
+		e.write(ref, " IN (SELECT id FROM endpoints WHERE ")
+		e.condition(attr, c)
+		e.write(")")
+		return
+	}
+	e.condition(col, c)
+}
+
+// condition writes c's condition on a column of the table being filtered.
+func (e *emitter) condition(col string, c *Compare) {
 	switch c.def.kind {
 	case kindText:
 		e.text(col, c)

@@ -35,7 +35,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return err
 			}
 			logs := filepath.Join(dir, "logs")
-			end := time.Now().UTC().Truncate(time.Hour).Add(time.Hour)
+			end := time.Now().UTC().Truncate(time.Hour) // the last full hour: no flow from the future
 			fmt.Fprintf(out, "simulating %d hours of %d workloads into %s ...\n", hours, workloads, logs)
 			truth, err := simulate.Run(simulate.Config{Out: logs, Workloads: workloads, Hours: hours, End: end, Seed: seed})
 			if err != nil {
