@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 	"github.com/weirhq/weir/internal/testutil"
 )
 
@@ -77,7 +78,7 @@ func (e expected) want() testutil.Row {
 	case "egress":
 		r.Reporter, r.SrcInstance = "src", e.Instance
 	}
-	if n, ok := parseUint([]byte(e.TCPFlags), 65535); ok {
+	if n, ok := bytesparse.UintMax([]byte(e.TCPFlags), 65535); ok {
 		r.TCPFlags = uint16(n)
 	}
 	return r

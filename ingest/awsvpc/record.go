@@ -6,6 +6,7 @@ import (
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Upper bounds of numeric fields. Counters are bounded well below overflow of the
@@ -25,7 +26,7 @@ func (d *Decoder) record(r *flow.Record, toks [][]byte, l *layout) (skip bool, e
 		}
 		return toks[c]
 	}
-	pos := d.lines.n
+	pos := d.lines.Line()
 
 	// The log status comes first: a NODATA or SKIPDATA line has '-' where the
 	// addresses and counters would be.
@@ -70,7 +71,7 @@ func (d *Decoder) record(r *flow.Record, toks [][]byte, l *layout) (skip bool, e
 		if b == nil || e != nil {
 			return 0
 		}
-		v, ok := parseUint(b, max)
+		v, ok := bytesparse.UintMax(b, max)
 		if !ok {
 			e = ingest.Reject(pos, "bad number", "%s %q", fieldNames[f], clip(b))
 		}
@@ -144,7 +145,7 @@ func (d *Decoder) record(r *flow.Record, toks [][]byte, l *layout) (skip bool, e
 // times sets Start and End. A line missing one of them uses the other; a line
 // missing both, ending before it starts, or outside ingest.PlausibleTime is rejected.
 func (d *Decoder) times(r *flow.Record, hasStart, hasEnd bool, start, end uint64) *ingest.RecordError {
-	pos := d.lines.n
+	pos := d.lines.Line()
 	switch {
 	case !hasStart && !hasEnd:
 		return ingest.Reject(pos, "missing time", "no start or end")
@@ -174,7 +175,7 @@ func pickAddr(pkt, iface []byte) (netip.Addr, bool) {
 	var a, p netip.Addr
 	var ok bool
 	if iface != nil {
-		if a, ok = parseIP(iface); !ok {
+		if a, ok = bytesparse.UnzonedAddr(iface); !ok {
 			return a, false
 		}
 	}
@@ -184,7 +185,7 @@ func pickAddr(pkt, iface []byte) (netip.Addr, bool) {
 	if string(pkt) == string(iface) {
 		return a, true
 	}
-	p, ok = parseIP(pkt)
+	p, ok = bytesparse.UnzonedAddr(pkt)
 	return p, ok
 }
 
@@ -192,7 +193,7 @@ func rejectAddr(pos int64, side string, pkt, iface []byte) *ingest.RecordError {
 	if pkt == nil && iface == nil {
 		return ingest.Reject(pos, "missing ip", "no %s address", side)
 	}
-	if _, ok := parseIP(iface); iface != nil && !ok {
+	if _, ok := bytesparse.UnzonedAddr(iface); iface != nil && !ok {
 		return ingest.Reject(pos, "bad ip", "%s %q", side, clip(iface))
 	}
 	return ingest.Reject(pos, "bad ip", "packet %s %q", side, clip(pkt))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/lines"
 )
 
 // Format is the name of this format in weir (--format, flow.Record.Format).
@@ -30,7 +31,7 @@ type Stats struct {
 
 // Decoder reads VPC Flow Log lines. It is used by one goroutine.
 type Decoder struct {
-	lines lineReader
+	lines lines.Reader
 	name  string
 	now   time.Time
 	strs  ingest.Strings
@@ -54,7 +55,7 @@ type Decoder struct {
 // the wall clock at this call stands in, so that a caller who forgot it does not see
 // every record rejected.
 func NewDecoder(r io.Reader, opts ingest.Options) *Decoder {
-	d := &Decoder{lines: newLineReader(r), name: opts.Name, now: opts.Now}
+	d := &Decoder{lines: lines.NewReader(r, ingest.MaxLine), name: opts.Name, now: opts.Now}
 	if d.now.IsZero() {
 		d.now = time.Now()
 	}
@@ -72,21 +73,21 @@ func (d *Decoder) Stats() Stats { return d.stats }
 // error when the stream itself failed.
 func (d *Decoder) Next(r *flow.Record) error {
 	for {
-		line, err := d.lines.next()
+		line, err := d.lines.Next()
 		switch {
-		case err == errLineTooLong:
-			return ingest.Reject(d.lines.n, "line too long", "longer than %d bytes", ingest.MaxLine)
+		case err == lines.ErrTooLong:
+			return ingest.Reject(d.lines.Line(), "line too long", "longer than %d bytes", ingest.MaxLine)
 		case err == io.EOF:
 			return io.EOF
 		case err != nil:
-			return fmt.Errorf("read %s line %d: %w", d.name, d.lines.n+1, err)
+			return fmt.Errorf("read %s line %d: %w", d.name, d.lines.Line()+1, err)
 		}
 		n := split(line, &d.toks)
 		if n == 0 {
 			continue // blank line
 		}
 		if n > maxColumns {
-			return ingest.Reject(d.lines.n, "field count", "more than %d fields", maxColumns)
+			return ingest.Reject(d.lines.Line(), "field count", "more than %d fields", maxColumns)
 		}
 		toks := d.toks[:n]
 		// Only a line starting with a lower-case letter can be a header; data lines
@@ -102,11 +103,11 @@ func (d *Decoder) Next(r *flow.Record) error {
 		if l == nil {
 			l = headerless[n]
 			if l == nil {
-				return ingest.Reject(d.lines.n, "field count",
+				return ingest.Reject(d.lines.Line(), "field count",
 					"%d fields and no header line; the default format has 14", n)
 			}
 		} else if n != l.n {
-			return ingest.Reject(d.lines.n, "field count", "%d fields, the header names %d", n, l.n)
+			return ingest.Reject(d.lines.Line(), "field count", "%d fields, the header names %d", n, l.n)
 		}
 		skip, rerr := d.record(r, toks, l)
 		if rerr != nil {

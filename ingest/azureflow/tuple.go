@@ -7,6 +7,7 @@ import (
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Tuple layouts (Microsoft Learn, "VNet flow logs" and "NSG flow logs" log format):
@@ -160,17 +161,10 @@ func (d *Decoder) tuple(t []byte, r *flow.Record) fault {
 // parseUint parses decimal digits without allocating; at most 19 so that the value
 // fits in an int64.
 func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 19 {
+	if len(b) > 19 {
 		return 0, false
 	}
-	var n uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	return n, true
+	return bytesparse.Uint(b)
 }
 
 // parseCounter is parseUint where an empty field means zero (B tuples of NSG logs).
@@ -208,45 +202,11 @@ func parseProto(b []byte) (uint8, bool) {
 	return uint8(n), true
 }
 
-// parseIP parses an IPv4 address from bytes without allocating, and anything with a
-// colon as IPv6 through netip (VNet logs carry IPv6 rarely enough to allow it).
+// parseIP parses an IP address without allocating for IPv4 or a zone-less IPv6.
+// VNet logs carry IPv6 rarely; the length bound keeps a hostile value off netip.
 func parseIP(b []byte) (netip.Addr, bool) {
-	if a, ok := parseIPv4(b); ok {
-		return a, true
-	}
-	if len(b) > 64 || bytes.IndexByte(b, ':') < 0 {
+	if len(b) > 64 {
 		return netip.Addr{}, false
 	}
-	a, err := netip.ParseAddr(string(b))
-	return a, err == nil
-}
-
-// parseIPv4 accepts what netip.ParseAddr accepts for IPv4: four decimal octets
-// without leading zeros.
-func parseIPv4(b []byte) (netip.Addr, bool) {
-	var ip [4]byte
-	part, n, digits := 0, 0, 0
-	for _, c := range b {
-		if c == '.' {
-			if digits == 0 || part == 3 {
-				return netip.Addr{}, false
-			}
-			ip[part] = byte(n)
-			part, n, digits = part+1, 0, 0
-			continue
-		}
-		if c < '0' || c > '9' || (digits > 0 && n == 0) {
-			return netip.Addr{}, false
-		}
-		n = n*10 + int(c-'0')
-		digits++
-		if n > 255 {
-			return netip.Addr{}, false
-		}
-	}
-	if part != 3 || digits == 0 {
-		return netip.Addr{}, false
-	}
-	ip[3] = byte(n)
-	return netip.AddrFrom4(ip), true
+	return bytesparse.Addr(b)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Decoder reads GCP VPC flow records from one input. It is used by one goroutine.
@@ -72,10 +73,10 @@ func (d *Decoder) decode(b []byte, pos int64, r *flow.Record) error {
 	r.Reset()
 
 	var ok bool
-	if r.SrcIP, ok = parseAddr(conn.GetStringBytes("src_ip")); !ok {
+	if r.SrcIP, ok = bytesparse.Addr(conn.GetStringBytes("src_ip")); !ok {
 		return ingest.Reject(pos, "bad ip", "src_ip %q", conn.GetStringBytes("src_ip"))
 	}
-	if r.DstIP, ok = parseAddr(conn.GetStringBytes("dest_ip")); !ok {
+	if r.DstIP, ok = bytesparse.Addr(conn.GetStringBytes("dest_ip")); !ok {
 		return ingest.Reject(pos, "bad ip", "dest_ip %q", conn.GetStringBytes("dest_ip"))
 	}
 	// Ports are absent for ICMP and other protocols without them.
@@ -144,10 +145,10 @@ func (d *Decoder) times(v, payload *fastjson.Value, pos int64, r *flow.Record) e
 		eb = sb
 	}
 	var ok bool
-	if r.Start, ok = parseTime(sb); !ok {
+	if r.Start, ok = bytesparse.Time(sb); !ok {
 		return ingest.Reject(pos, "bad time", "start_time %q", sb)
 	}
-	if r.End, ok = parseTime(eb); !ok {
+	if r.End, ok = bytesparse.Time(eb); !ok {
 		return ingest.Reject(pos, "bad time", "end_time %q", eb)
 	}
 	if !ingest.PlausibleTime(r.Start, d.now) || !ingest.PlausibleTime(r.End, d.now) {

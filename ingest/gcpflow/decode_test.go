@@ -125,46 +125,6 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-func TestParseTime(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"2019-06-14T03:45:37.186193305Z", time.Date(2019, 6, 14, 3, 45, 37, 186193305, time.UTC), true},
-		{"2019-06-14T03:45:37Z", time.Date(2019, 6, 14, 3, 45, 37, 0, time.UTC), true},
-		{"2019-06-14T03:45:37.1234567891Z", time.Date(2019, 6, 14, 3, 45, 37, 123456789, time.UTC), true},
-		{"2019-06-14t03:45:37.5+02:30", time.Date(2019, 6, 14, 1, 15, 37, 500000000, time.UTC), true},
-		{"2019-06-14T03:45:37-05:00", time.Date(2019, 6, 14, 8, 45, 37, 0, time.UTC), true},
-		{"2019-02-30T03:45:37Z", time.Time{}, false},
-		{"2019-06-14T03:45:37", time.Time{}, false},
-		{"2019-06-14T03:45:37.Z", time.Time{}, false},
-		{"2019-06-14T24:00:00Z", time.Time{}, false},
-		{"2019-06-14T03:45:37Zjunk", time.Time{}, false},
-		{"", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, ok := parseTime([]byte(tt.in))
-		if ok != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("parseTime(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestParseAddr(t *testing.T) {
-	for _, s := range []string{"10.0.0.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::ffff:10.0.0.1", "fe80::1%eth0"} {
-		got, ok := parseAddr([]byte(s))
-		if !ok || got.String() != s {
-			t.Errorf("parseAddr(%q) = %v, %v", s, got, ok)
-		}
-	}
-	for _, s := range []string{"", "10.0.0", "10.0.0.256", "10.0.0.01", "10..0.1", "10.0.0.1.", "1.2.3.4.5", "x"} {
-		if got, ok := parseAddr([]byte(s)); ok {
-			t.Errorf("parseAddr(%q) = %v, want failure", s, got)
-		}
-	}
-}
-
 // TestDecodeAllocs guards the hot path: once the interner holds the repeated
 // strings, decoding a record allocates nothing.
 func TestDecodeAllocs(t *testing.T) {

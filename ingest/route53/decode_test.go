@@ -147,38 +147,6 @@ func TestDecodeCases(t *testing.T) {
 	}
 }
 
-func TestParseTime(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string // RFC 3339 in UTC; empty: rejected
-	}{
-		{"2021-02-04T17:51:55Z", "2021-02-04T17:51:55Z"},
-		{"2021-02-04t17:51:55z", "2021-02-04T17:51:55Z"},
-		{"2021-02-04T17:51:55.123456789Z", "2021-02-04T17:51:55.123456789Z"},
-		{"2021-02-04T17:51:55.1234567891Z", ""},
-		{"2021-02-04T17:51:55+05:30", "2021-02-04T12:21:55Z"},
-		{"2021-02-04T17:51:55", ""},
-		{"2021-02-04 17:51:55Z", ""},
-		{"2021-13-04T17:51:55Z", ""},
-		{"2021-02-29T17:51:55Z", ""},
-		{"2024-02-29T17:51:55Z", "2024-02-29T17:51:55Z"},
-		{"2021-02-04T24:00:00Z", ""},
-		{"2021-02-04T17:51:55.Z", ""},
-		{"2021-02-04T17:51:55+5:30", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		got, ok := parseTime([]byte(tt.in))
-		s := ""
-		if ok {
-			s = got.Format(time.RFC3339Nano)
-		}
-		if s != tt.want {
-			t.Errorf("parseTime(%q) = %q, want %q", tt.in, s, tt.want)
-		}
-	}
-}
-
 func TestDecodeLongLines(t *testing.T) {
 	good := `{"query_timestamp":"2024-05-29T16:00:00Z","query_name":"a.example.","answers":[{"Rdata":"192.0.2.1","Type":"A"}]}` + "\n"
 	var in bytes.Buffer

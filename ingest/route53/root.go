@@ -11,10 +11,11 @@ import (
 	"io"
 	"net/netip"
 	"time"
-	"unsafe"
 
 	"github.com/valyala/fastjson"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
+	"github.com/weirhq/weir/ingest/internal/lines"
 )
 
 // Format is the name of this format in weir (--format, DNSObservation.Source).
@@ -37,7 +38,7 @@ type Stats struct {
 
 // Decoder reads Resolver query log lines. It is used by one goroutine.
 type Decoder struct {
-	lines lineReader
+	lines lines.Reader
 	name  string
 	now   time.Time
 	p     fastjson.Parser
@@ -56,7 +57,7 @@ type Decoder struct {
 // NewDecoder returns a Decoder reading r. opts.Now bounds plausible times; when it
 // is zero the wall clock at this call stands in.
 func NewDecoder(r io.Reader, opts ingest.Options) *Decoder {
-	d := &Decoder{lines: newLineReader(r), name: opts.Name, now: opts.Now}
+	d := &Decoder{lines: lines.NewReader(r, ingest.MaxLine), name: opts.Name, now: opts.Now}
 	if d.now.IsZero() {
 		d.now = time.Now()
 	}
@@ -71,14 +72,14 @@ func (d *Decoder) Stats() Stats { return d.stats }
 // error when the stream itself failed.
 func (d *Decoder) Next(o *ingest.DNSObservation) error {
 	for d.next >= len(d.pending) {
-		line, err := d.lines.next()
+		line, err := d.lines.Next()
 		switch {
-		case err == errLineTooLong:
-			return ingest.Reject(d.lines.n, "line too long", "longer than %d bytes", ingest.MaxLine)
+		case err == lines.ErrTooLong:
+			return ingest.Reject(d.lines.Line(), "line too long", "longer than %d bytes", ingest.MaxLine)
 		case err == io.EOF:
 			return io.EOF
 		case err != nil:
-			return fmt.Errorf("read %s line %d: %w", d.name, d.lines.n+1, err)
+			return fmt.Errorf("read %s line %d: %w", d.name, d.lines.Line()+1, err)
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
@@ -101,7 +102,7 @@ func (d *Decoder) Next(o *ingest.DNSObservation) error {
 // parse reads one line into the pending answers; a line without A or AAAA answers
 // leaves none and is counted.
 func (d *Decoder) parse(line []byte) *ingest.RecordError {
-	pos := d.lines.n
+	pos := d.lines.Line()
 	d.pending, d.next = d.pending[:0], 0
 	v, err := d.p.ParseBytes(line)
 	if err != nil {
@@ -114,7 +115,7 @@ func (d *Decoder) parse(line []byte) *ingest.RecordError {
 	if ts == nil {
 		return ingest.Reject(pos, "missing field", "query_timestamp")
 	}
-	t, ok := parseTime(ts)
+	t, ok := bytesparse.StrictTime(ts)
 	if !ok {
 		return ingest.Reject(pos, "bad time", "%q", clip(string(ts)))
 	}
@@ -133,7 +134,7 @@ func (d *Decoder) parse(line []byte) *ingest.RecordError {
 			continue
 		}
 		rdata := a.GetStringBytes("Rdata")
-		ip, ok := parseIP(rdata)
+		ip, ok := bytesparse.UnzonedAddr(rdata)
 		if !ok || ip.Is6() != v6 {
 			return ingest.Reject(pos, "bad ip", "%s answer %q", typ, clip(string(rdata)))
 		}
@@ -154,18 +155,6 @@ func (d *Decoder) parse(line []byte) *ingest.RecordError {
 	d.time = t
 	d.domain = domain
 	return nil
-}
-
-// parseIP parses an address without a zone. netip.ParseAddr takes a string, and
-// string(b) would be copied to the heap on every answer because its error value
-// keeps the input; the string made here does not outlive the call (a zone-less Addr
-// holds no string, and the error is dropped).
-func parseIP(b []byte) (netip.Addr, bool) {
-	if len(b) < 2 || len(b) > 45 || bytes.IndexByte(b, '%') >= 0 {
-		return netip.Addr{}, false
-	}
-	ip, err := netip.ParseAddr(unsafe.String(&b[0], len(b)))
-	return ip, err == nil
 }
 
 // lowerDomain returns name without its trailing dot, in lower case, interned. It

@@ -8,6 +8,7 @@ import (
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Fields of conn.log that the decoder reads, by id.
@@ -80,10 +81,10 @@ func (d *ConnDecoder) Next(r *flow.Record) error {
 			return ingest.Reject(pos, "bad time", "duration %q ends past now", v[connDuration])
 		}
 	}
-	if r.SrcIP, ok = parseAddr(v[connOrigH]); !ok {
+	if r.SrcIP, ok = bytesparse.Addr(v[connOrigH]); !ok {
 		return ingest.Reject(pos, "bad ip", "id.orig_h %q", v[connOrigH])
 	}
-	if r.DstIP, ok = parseAddr(v[connRespH]); !ok {
+	if r.DstIP, ok = bytesparse.Addr(v[connRespH]); !ok {
 		return ingest.Reject(pos, "bad ip", "id.resp_h %q", v[connRespH])
 	}
 	// For ICMP Zeek puts the type in id.orig_p and the code in id.resp_p; they are
@@ -116,7 +117,7 @@ func (d *ConnDecoder) Next(r *flow.Record) error {
 		if v[c.id] == nil {
 			continue // unset: Zeek saw no payload to count, or the field is not logged
 		}
-		if *c.dst, ok = parseUint(v[c.id]); !ok {
+		if *c.dst, ok = bytesparse.Uint(v[c.id]); !ok {
 			return ingest.Reject(pos, "bad number", "%s %q", connFields[c.id], v[c.id])
 		}
 	}
@@ -146,7 +147,7 @@ func port(b []byte) (uint16, bool) {
 	if b == nil {
 		return 0, true
 	}
-	n, ok := parseUint(b)
+	n, ok := bytesparse.Uint(b)
 	return uint16(n), ok && n <= 65535
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Fields of dns.log that the decoder reads, by id.
@@ -82,7 +83,7 @@ func (d *DNSDecoder) read() error {
 	d.answers = d.log.appendList(d.answers[:0], dnsAnswers)
 	d.ttls = d.log.appendList(d.ttls[:0], dnsTTLs)
 	for i, ans := range d.answers {
-		ip, ok := parseAddr(ans)
+		ip, ok := bytesparse.Addr(ans)
 		if !ok {
 			continue // a CNAME target or another record type
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/lines"
 )
 
 // logReader reads the records of one Zeek log, TSV or JSON, and hands each decoder
@@ -16,7 +17,7 @@ import (
 // to newLogReader). It follows the TSV headers as they come, so that concatenated
 // logs with different #fields, or a JSON line among TSV ones, read correctly.
 type logReader struct {
-	in   *lines
+	in   lines.Reader
 	name string
 	ids  map[string]int // field name → id
 
@@ -39,7 +40,7 @@ type logReader struct {
 
 func newLogReader(r io.Reader, name string, fields []string) *logReader {
 	l := &logReader{
-		in:    newLines(r),
+		in:    lines.NewReader(r, ingest.MaxLine+2), // +2: a line ending of \r\n
 		name:  name,
 		ids:   make(map[string]int, len(fields)),
 		vals:  make([][]byte, len(fields)),
@@ -59,15 +60,16 @@ func newLogReader(r io.Reader, name string, fields []string) *logReader {
 // rejects, io.EOF at the end, or the error that ended the stream.
 func (l *logReader) next() error {
 	for {
-		line, err := l.in.next()
+		line, err := l.in.Next()
 		switch {
-		case errors.Is(err, errTooLong):
-			return ingest.Reject(l.in.n, "line too long", "longer than %d bytes, skipped", ingest.MaxLine)
+		case errors.Is(err, lines.ErrTooLong):
+			return ingest.Reject(l.in.Line(), "line too long", "longer than %d bytes, skipped", ingest.MaxLine)
 		case errors.Is(err, io.EOF):
 			return io.EOF
 		case err != nil:
 			return fmt.Errorf("read %s: %w", l.name, err)
 		}
+		line = bytes.TrimSuffix(line, cr)
 		if len(line) == 0 {
 			continue
 		}
@@ -86,15 +88,18 @@ func (l *logReader) next() error {
 	}
 }
 
+// cr ends each line of a log written with CRLF line endings.
+var cr = []byte{'\r'}
+
 // line is the number of the line just read, for the decoders' rejections.
-func (l *logReader) line() int64 { return l.in.n }
+func (l *logReader) line() int64 { return l.in.Line() }
 
 // header applies one #-line of the ASCII writer.
 func (l *logReader) header(line []byte) error {
 	if v, ok := bytes.CutPrefix(line, []byte("#separator ")); ok {
 		sep := unescape(nil, v)
 		if len(sep) != 1 {
-			return ingest.Reject(l.in.n, "bad header", "#separator %q", v)
+			return ingest.Reject(l.in.Line(), "bad header", "#separator %q", v)
 		}
 		l.sep = sep[0]
 		return nil
@@ -104,7 +109,7 @@ func (l *logReader) header(line []byte) error {
 	case "#set_separator":
 		sep := unescape(nil, rest)
 		if len(sep) != 1 {
-			return ingest.Reject(l.in.n, "bad header", "#set_separator %q", rest)
+			return ingest.Reject(l.in.Line(), "bad header", "#set_separator %q", rest)
 		}
 		l.setSep = sep[0]
 	case "#empty_field":
@@ -132,7 +137,7 @@ func (l *logReader) header(line []byte) error {
 // tsv splits a data line of the ASCII writer into the wanted fields.
 func (l *logReader) tsv(line []byte) error {
 	if !l.haveFields {
-		return ingest.Reject(l.in.n, "no header", "a TSV line before any #fields header")
+		return ingest.Reject(l.in.Line(), "no header", "a TSV line before any #fields header")
 	}
 	col := 0
 	for {
@@ -149,7 +154,7 @@ func (l *logReader) tsv(line []byte) error {
 		line = rest
 	}
 	if col != len(l.cols) {
-		return ingest.Reject(l.in.n, "field count", "%d fields, the #fields header has %d", col, len(l.cols))
+		return ingest.Reject(l.in.Line(), "field count", "%d fields, the #fields header has %d", col, len(l.cols))
 	}
 	return nil
 }
@@ -158,11 +163,11 @@ func (l *logReader) tsv(line []byte) error {
 func (l *logReader) json(line []byte) error {
 	v, err := l.p.ParseBytes(line)
 	if err != nil {
-		return ingest.Reject(l.in.n, "bad json", "%v", err)
+		return ingest.Reject(l.in.Line(), "bad json", "%v", err)
 	}
 	o, err := v.Object()
 	if err != nil {
-		return ingest.Reject(l.in.n, "bad json", "%v", err)
+		return ingest.Reject(l.in.Line(), "bad json", "%v", err)
 	}
 	l.num = l.num[:0]
 	o.Visit(l.visit)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/ingest/internal/bytesparse"
 )
 
 // Fields of ssl.log that the decoder reads, by id.
@@ -50,7 +51,7 @@ func (d *SSLDecoder) Next(o *ingest.DNSObservation) error {
 		if !ok || !ingest.PlausibleTime(t, d.now) {
 			return badTime(pos, v[sslTS])
 		}
-		ip, ok := parseAddr(v[sslRespH])
+		ip, ok := bytesparse.Addr(v[sslRespH])
 		if !ok {
 			return ingest.Reject(pos, "bad ip", "id.resp_h %q", v[sslRespH])
 		}
