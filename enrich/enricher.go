@@ -68,6 +68,12 @@ func (e *Enricher) Enrich(r *flow.Record) {
 
 	if svc, ok := e.t.Services.Lookup(r.Proto, r.SrcPort, r.DstPort); ok {
 		r.Service, r.ServiceRisk, r.ServiceCategory = svc.Name, svc.Risk, svc.Category
+		// Formats that log each direction as its own record (AWS, GCP, NetFlow)
+		// report a connection twice: the server's answer stands for no new
+		// connection, so that flows counts connections whatever the format.
+		if unidirectional[r.Format] && svc.Port == r.SrcPort && svc.Port != r.DstPort {
+			r.Flows = 0
+		}
 	}
 
 	// An AI service on either end: a response record (AWS and NetFlow log both
@@ -90,6 +96,9 @@ func (e *Enricher) Enrich(r *flow.Record) {
 		r.Category = "internet"
 	}
 }
+
+// unidirectional are the formats whose records each carry one direction.
+var unidirectional = map[string]bool{"aws-vpc": true, "gcp-vpc": true, "netflow": true, "sflow": true}
 
 type llmMatch struct {
 	Provider   string

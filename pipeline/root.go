@@ -47,6 +47,7 @@ type Pipeline struct {
 	logger *slog.Logger
 	cfg    Configuration
 	deps   Dependencies
+	conts  continuations
 }
 
 // New returns a pipeline.

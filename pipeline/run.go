@@ -320,6 +320,7 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 			s.Duplicates++
 			continue
 		}
+		p.conts.mark(&r)
 		s.Accepted++
 		buf = append(buf, r)
 		if len(buf) == chunkSize {

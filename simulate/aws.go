@@ -72,7 +72,18 @@ func (aw *awsWriter) add(c *conn, w *workload, atSrc bool) {
 			revFlags = tcpRST
 		}
 	}
-	for _, ch := range aw.chunks {
+	for i, ch := range aw.chunks {
+		// OR of the flags seen in each interval: the opening SYN and SYN-ACK fall
+		// in the first, the closing FIN in the last, none in between.
+		fwd, rev := fwdFlags, revFlags
+		if i > 0 {
+			fwd &^= tcpSYN
+			rev &^= tcpSYNACK
+		}
+		if i < len(aw.chunks)-1 {
+			fwd &^= tcpFIN
+			rev &^= tcpFIN
+		}
 		hour := ch.start - ch.start%usPerHour
 		fb := aw.fs.get(fileKey{fmtAWS, w.site.idx, hour})
 		fwdAction := "ACCEPT"
@@ -80,9 +91,9 @@ func (aw *awsWriter) add(c *conn, w *workload, atSrc bool) {
 			fwdAction = "REJECT"
 		}
 		// The forward direction: egress at the source ENI, ingress at the destination.
-		aw.line(fb, w, c, c.src, c.dst, c.sport, c.dport, ch.pkts, ch.bytes, ch, fwdFlags, fwdAction, atSrc)
+		aw.line(fb, w, c, c.src, c.dst, c.sport, c.dport, ch.pkts, ch.bytes, ch, fwd, fwdAction, atSrc)
 		if c.hasReply() && (ch.pktsRev > 0 || ch.bytesRev > 0) {
-			aw.line(fb, w, c, c.dst, c.src, c.dport, c.sport, ch.pktsRev, ch.bytesRev, ch, revFlags, "ACCEPT", !atSrc)
+			aw.line(fb, w, c, c.dst, c.src, c.dport, c.sport, ch.pktsRev, ch.bytesRev, ch, rev, "ACCEPT", !atSrc)
 		}
 	}
 }

@@ -93,6 +93,19 @@ func (d *Decoder) record(r *flow.Record, toks [][]byte, l *layout) (skip bool, e
 		return false, err
 	}
 
+	// Counting connections: AWS writes one record per direction and per
+	// aggregation interval, so a long connection spans many records. Where the
+	// line has tcp-flags (v3+; AWS logs only SYN, SYN-ACK, FIN and RST), a TCP
+	// record stands for a new connection only when it carries the opening SYN
+	// without the ACK: the answer (SYN-ACK) and the later intervals (no SYN) belong
+	// to a connection already counted.
+	if get(fTCPFlags) != nil && r.Proto == flow.ProtoTCP {
+		const syn, ack = 0x02, 0x10
+		if r.TCPFlags&(syn|ack) != syn {
+			r.Flows = 0
+		}
+	}
+
 	switch a := get(fAction); string(a) {
 	case "ACCEPT":
 		r.Action = flow.Allow
