@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/weirhq/weir/flow"
@@ -12,13 +11,18 @@ import (
 // cut connections into aggregation intervals and do not mark the opening (GCP; AWS
 // without tcp-flags): a record whose exporter and 5-tuple were seen ending at most
 // maxGap before it starts continues that connection, and stands for no new one.
-// It holds across the files of one run, whatever order they are read in; a
-// connection that spans two runs is counted in each.
+// One tracker serves one input, so that its answers depend on that input alone:
+// the same whatever order the files are read in, and the same when a run resumes
+// a file after a crash (the records skipped up to the resume point go through the
+// tracker again). The price: a connection that spans two files (GCP writes one an
+// hour) is counted in each.
 type continuations struct {
-	mu     sync.Mutex
-	last   map[connKey]time.Time // end of the latest record of each connection
+	spans  map[connKey]span
 	newest time.Time
 }
+
+// span is the time a connection's records cover so far.
+type span struct{ start, end time.Time }
 
 type connKey struct {
 	exporter     string
@@ -51,28 +55,38 @@ func (c *continuations) mark(r *flow.Record) {
 	if r.Flows == 0 || !needsTracking(r) {
 		return
 	}
-	k := connKey{r.Exporter, r.SrcIP, r.DstIP, r.SrcPort, r.DstPort, r.Proto}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.last == nil {
-		c.last = map[connKey]time.Time{}
-	}
-	if end, ok := c.last[k]; ok && r.Start.Sub(end) <= maxGap && end.Sub(r.End) <= maxGap {
+	if c.observe(connKey{r.Exporter, r.SrcIP, r.DstIP, r.SrcPort, r.DstPort, r.Proto}, r.Start, r.End) {
 		r.Flows = 0
-		if r.End.After(end) {
-			c.last[k] = r.End
+	}
+}
+
+// observe adds a record's interval to its connection and reports whether the
+// connection was already known.
+func (c *continuations) observe(k connKey, start, end time.Time) (known bool) {
+	if c.spans == nil {
+		c.spans = map[connKey]span{}
+	}
+	sp, ok := c.spans[k]
+	if ok && start.Sub(sp.end) <= maxGap && sp.start.Sub(end) <= maxGap {
+		if start.Before(sp.start) {
+			sp.start = start
 		}
-		return
+		if end.After(sp.end) {
+			sp.end = end
+		}
+		c.spans[k] = sp
+		return true
 	}
-	c.last[k] = r.End
-	if r.End.After(c.newest) {
-		c.newest = r.End
+	c.spans[k] = span{start, end}
+	if end.After(c.newest) {
+		c.newest = end
 	}
-	if len(c.last) > maxTracked {
-		for k, end := range c.last {
-			if c.newest.Sub(end) > maxGap {
-				delete(c.last, k)
+	if len(c.spans) > maxTracked {
+		for k, sp := range c.spans {
+			if c.newest.Sub(sp.end) > maxGap {
+				delete(c.spans, k)
 			}
 		}
 	}
+	return false
 }

@@ -47,7 +47,6 @@ type Pipeline struct {
 	logger *slog.Logger
 	cfg    Configuration
 	deps   Dependencies
-	conts  continuations
 }
 
 // New returns a pipeline.

@@ -24,9 +24,14 @@ const maxExamples = 5
 // of what is stored.
 type chunk struct {
 	recs     []flow.Record
+	at       []position // the input's counts as of each record
 	file     *fileState
 	progress duckdb.Progress // cumulative, as of the chunk's last record
 }
+
+// position is an input's counts as of one record: where a batch that ends at
+// that record leaves the input.
+type position struct{ items, accepted, rejected, duplicates int64 }
 
 // fileState is one input's counters while it is read.
 type fileState struct {
@@ -141,7 +146,7 @@ func (p *Pipeline) ingestFlows(ctx context.Context, inputs []*fileState) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *chunk, 32)
-	free := make(chan []flow.Record, 64)
+	free := make(chan *chunk, 64)
 	todo := make(chan *fileState)
 	var wg sync.WaitGroup
 	for range min(p.cfg.Workers, len(inputs)) {
@@ -179,7 +184,7 @@ func (p *Pipeline) ingestFlows(ctx context.Context, inputs []*fileState) error {
 // records, with the latest progress of each input the batch holds records of. A
 // second goroutine commits sealed batches, so that decoding goes on while DuckDB
 // stores the previous batch.
-func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- []flow.Record) error {
+func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- *chunk) error {
 	w, err := p.deps.Store.NewWriter(ctx)
 	if err != nil {
 		return err
@@ -221,9 +226,19 @@ func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- 
 		// Batches are exactly BatchSize records, whole row groups: a partial one
 		// would be rewritten when the next batch fills it. A chunk's progress goes
 		// with the batch that holds its last record.
+		last := len(c.recs) - 1
 		for i := range c.recs {
 			w.Append(&c.recs[i])
-			if w.Len() == duckdb.BatchSize {
+			if w.Len() == duckdb.BatchSize && i < last {
+				// Mid-chunk: the batch leaves this input at record i. Its
+				// rejects stay with the chunk's own progress.
+				pr := c.progress
+				a := c.at[i]
+				pr.Items, pr.Accepted, pr.Rejected, pr.Duplicates, pr.Done, pr.Rejects = a.items, a.accepted, a.rejected, a.duplicates, false, nil
+				if old, ok := pending[c.file]; ok {
+					pr.Rejects = old.Rejects
+				}
+				pending[c.file] = &pr
 				seal()
 			}
 		}
@@ -232,8 +247,12 @@ func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- 
 			pr.Rejects = append(old.Rejects, pr.Rejects...)
 		}
 		pending[c.file] = &pr
+		if w.Len() == duckdb.BatchSize {
+			seal()
+		}
+		c.recs, c.at = c.recs[:0], c.at[:0]
 		select {
-		case free <- c.recs[:0]:
+		case free <- c:
 		default:
 		}
 	}
@@ -246,7 +265,7 @@ func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- 
 
 // decodeFile reads one input and sends its records in chunks. Errors end up in the
 // input's summary, never stop the run.
-func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, chunks chan<- *chunk, free chan []flow.Record) {
+func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, chunks chan<- *chunk, free chan *chunk) {
 	s := &st.summary
 	rc, err := open(st.in.path)
 	if err != nil {
@@ -257,28 +276,30 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 	dec := st.in.format.newFlows(rc, ingest.Options{Name: st.in.path, Now: p.cfg.Now()})
 
 	items := int64(0)
-	newBuf := func() []flow.Record {
+	var conts continuations
+	newChunk := func() *chunk {
 		select {
-		case b := <-free:
-			return b
+		case c := <-free:
+			return c
 		default:
-			return make([]flow.Record, 0, chunkSize)
+			return &chunk{recs: make([]flow.Record, 0, chunkSize), at: make([]position, 0, chunkSize)}
 		}
 	}
-	buf := newBuf()
+	c := newChunk()
 	var rejects []duckdb.Reject
 	send := func(done bool) bool {
-		c := &chunk{recs: buf, file: st, progress: duckdb.Progress{
+		c.file = st
+		c.progress = duckdb.Progress{
 			Path: st.in.path, Format: st.in.format.name, Size: st.in.size, Items: items,
 			Accepted: s.Accepted, Rejected: s.Rejected, Duplicates: s.Duplicates, Done: done, Rejects: rejects,
-		}}
+		}
 		rejects = nil
 		select {
 		case chunks <- c:
 		case <-ctx.Done():
 			return false
 		}
-		buf = newBuf()
+		c = newChunk()
 		return true
 	}
 	s.Status = "ingested"
@@ -313,6 +334,11 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 		}
 		items++
 		if items <= s.Resumed {
+			// Stored by an earlier run; the connection tracker sees it again.
+			enr.Enrich(&r)
+			if !duplicate(&r) {
+				conts.mark(&r)
+			}
 			continue
 		}
 		enr.Enrich(&r)
@@ -320,10 +346,11 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 			s.Duplicates++
 			continue
 		}
-		p.conts.mark(&r)
+		conts.mark(&r)
 		s.Accepted++
-		buf = append(buf, r)
-		if len(buf) == chunkSize {
+		c.recs = append(c.recs, r)
+		c.at = append(c.at, position{items, s.Accepted, s.Rejected, s.Duplicates})
+		if len(c.recs) == chunkSize {
 			if !send(false) {
 				return
 			}
