@@ -10,6 +10,7 @@ import (
 	"github.com/weirhq/weir/ingest/awsvpc"
 	"github.com/weirhq/weir/ingest/azureflow"
 	"github.com/weirhq/weir/ingest/gcpflow"
+	"github.com/weirhq/weir/ingest/netflow"
 	"github.com/weirhq/weir/ingest/route53"
 	"github.com/weirhq/weir/ingest/zeek"
 )
@@ -49,6 +50,11 @@ var formats = []format{
 		newDNS: func(r io.Reader, o ingest.Options) ingest.DNSDecoder { return route53.NewDecoder(r, o) }},
 	{name: awsvpc.Format, detect: awsvpc.Detect,
 		newFlows: func(r io.Reader, o ingest.Options) ingest.Decoder { return awsvpc.NewDecoder(r, o) }},
+	// Raw UDP payloads saved to files (captures, replays): binary, so tried last.
+	{name: netflow.FormatNetFlow, detect: netflow.Detect,
+		newFlows: func(r io.Reader, o ingest.Options) ingest.Decoder { return netflow.NewFileDecoder(r, o) }},
+	{name: netflow.FormatSFlow, detect: netflow.DetectSFlow,
+		newFlows: func(r io.Reader, o ingest.Options) ingest.Decoder { return netflow.NewFileDecoder(r, o) }},
 }
 
 // Formats lists the format names `weir ingest --format` accepts.

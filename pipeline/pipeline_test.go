@@ -13,6 +13,7 @@ import (
 
 	"github.com/weirhq/weir/enrich/zones"
 	"github.com/weirhq/weir/flow"
+	"github.com/weirhq/weir/internal/testutil"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -174,5 +175,27 @@ func TestUnknownFormatIsReportedAndOthersRead(t *testing.T) {
 	}
 	if n, _ := count(t, st); n != 4 {
 		t.Errorf("stored %d flows, want the 4 of the good file", n)
+	}
+}
+
+// TestNetFlowFilesWithTemplatesApart ingests the shared NetFlow samples, whose data
+// files come before their template files in name order.
+func TestNetFlowFilesWithTemplatesApart(t *testing.T) {
+	dir := testutil.SharedFormats(t, "netflow")
+	var inputs []string
+	for _, name := range []string{"netflow5.dat", "netflow9_test_cisco_asa_1_data.dat", "netflow9_test_cisco_asa_1_tpl.dat",
+		"ipfix_test_mikrotik_data258.dat", "ipfix_test_mikrotik_tpl.dat", "ipfix.dat"} {
+		inputs = append(inputs, filepath.Join(dir, name))
+	}
+	p, st := newTest(t, t.TempDir())
+	sum, err := p.Ingest(context.Background(), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rejected != 0 || sum.Accepted < 30+14+28+6 {
+		t.Errorf("accepted %d, rejected %d; want every v5, ASA, Mikrotik and IPFIX flow", sum.Accepted, sum.Rejected)
+	}
+	if n, _ := count(t, st); n != sum.Accepted {
+		t.Errorf("stored %d, accepted %d", n, sum.Accepted)
 	}
 }

@@ -35,8 +35,9 @@ type position struct{ items, accepted, rejected, duplicates int64 }
 
 // fileState is one input's counters while it is read.
 type fileState struct {
-	in      input
-	summary FileSummary
+	in       input
+	summary  FileSummary
+	newFlows func(r io.Reader, o ingest.Options) ingest.Decoder // when not the format's own
 }
 
 // Ingest reads every input under paths (files, or directories walked in name
@@ -79,6 +80,9 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) 
 	// DuckDB loads a batch on one thread, so that decoding keeps the other core:
 	// measured faster on two cores than letting both contend.
 	if err := p.deps.Store.SetThreads(ctx, 1); err != nil {
+		return sum, err
+	}
+	if err := p.learnTemplates(flowInputs); err != nil {
 		return sum, err
 	}
 	err = p.ingestFlows(ctx, flowInputs)
@@ -273,7 +277,11 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 		return
 	}
 	defer rc.Close()
-	dec := st.in.format.newFlows(rc, ingest.Options{Name: st.in.path, Now: p.cfg.Now()})
+	newFlows := st.in.format.newFlows
+	if st.newFlows != nil {
+		newFlows = st.newFlows
+	}
+	dec := newFlows(rc, ingest.Options{Name: st.in.path, Now: p.cfg.Now()})
 
 	items := int64(0)
 	var conts continuations

@@ -183,3 +183,43 @@ func (f *FileDecoder) sflowLen() int {
 	}
 	return len(b) - len(x.b)
 }
+
+// Clone returns a Decoder that starts with a copy of d's templates and domain
+// options, and goes on independently.
+func (d *Decoder) Clone() *Decoder {
+	c := &Decoder{now: d.now, templates: make(map[templateKey]*template, len(d.templates)),
+		domains: make(map[domainKey]*domainState, len(d.domains))}
+	for k, t := range d.templates {
+		c.templates[k] = t // templates are replaced, never changed, once parsed
+	}
+	for k, s := range d.domains {
+		v := *s
+		c.domains[k] = &v
+	}
+	return c
+}
+
+// Learn reads the payloads in r for their templates and options only, so that
+// files of data saved apart from the files of their templates can be decoded.
+func (d *Decoder) Learn(r io.Reader, name string) error {
+	f := &FileDecoder{in: bufio.NewReaderSize(r, maxPayload+64), d: d, name: name}
+	f.emit = func(*flow.Record) {}
+	for {
+		f.queue, f.next = f.queue[:0], 0
+		err := f.read()
+		if err == io.EOF {
+			return nil
+		}
+		var re *ingest.RecordError
+		if err != nil && !errors.As(err, &re) {
+			return err
+		}
+	}
+}
+
+// NewFileDecoderFrom is NewFileDecoder starting from a copy of d's templates.
+func NewFileDecoderFrom(r io.Reader, opts ingest.Options, d *Decoder) *FileDecoder {
+	f := NewFileDecoder(r, opts)
+	f.d = d.Clone()
+	return f
+}

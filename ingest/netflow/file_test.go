@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
+	"github.com/weirhq/weir/internal/testutil"
 )
 
 // readFile drains a FileDecoder: the records, and the record errors in between.
@@ -73,5 +77,45 @@ func TestFileDecoder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestTemplatesLearnedFromAnotherFile(t *testing.T) {
+	dir := testutil.SharedFormats(t, "netflow")
+	opts := ingest.Options{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	shared := NewDecoder(opts)
+	tpl, err := os.ReadFile(filepath.Join(dir, "netflow9_test_cisco_asa_1_tpl.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := shared.Learn(bytes.NewReader(tpl), "tpl"); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "netflow9_test_cisco_asa_1_data.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		d    *FileDecoder
+		want int
+	}{
+		{"alone", NewFileDecoder(bytes.NewReader(data), opts), 0},
+		{"with the learned templates", NewFileDecoderFrom(bytes.NewReader(data), opts, shared), 14},
+	} {
+		n := 0
+		var r flow.Record
+		for {
+			err := tc.d.Next(&r)
+			if err == io.EOF {
+				break
+			}
+			if err == nil {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("%s: %d flows, want %d", tc.name, n, tc.want)
+		}
 	}
 }
