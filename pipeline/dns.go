@@ -54,6 +54,8 @@ func (p *Pipeline) ingestDNS(ctx context.Context, st *fileState) (int64, error) 
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
+	p.filesDone.Add(1)
+	p.records.Add(items)
 	pr := &duckdb.Progress{Path: st.in.path, Format: st.in.format.name, Size: st.in.size, Items: items,
 		Accepted: s.Accepted, Rejected: s.Rejected, Done: true, Rejects: rejects}
 	return int64(len(obs)), p.deps.Store.AddDNS(ctx, obs, pr)

@@ -7,6 +7,7 @@ package pipeline
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/weirhq/weir/flow"
@@ -33,6 +34,15 @@ type Configuration struct {
 	Workers int
 	// Now is the clock; decoders reject timestamps more than a day after it.
 	Now func() time.Time
+	// Progress, when set, is called about twice a second while a run goes on.
+	Progress func(Status)
+}
+
+// Status is how far a run has got.
+type Status struct {
+	Files, FilesDone int
+	Records          int64 // accepted so far
+	Elapsed          time.Duration
 }
 
 // Dependencies of a pipeline.
@@ -47,6 +57,9 @@ type Pipeline struct {
 	logger *slog.Logger
 	cfg    Configuration
 	deps   Dependencies
+
+	filesDone atomic.Int64
+	records   atomic.Int64
 }
 
 // New returns a pipeline.

@@ -52,6 +52,25 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) 
 	if err != nil {
 		return sum, err
 	}
+	p.filesDone.Store(0)
+	p.records.Store(0)
+	if p.cfg.Progress != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			tick := time.NewTicker(500 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					p.cfg.Progress(Status{Files: len(files), FilesDone: int(p.filesDone.Load()),
+						Records: p.records.Load(), Elapsed: time.Since(start)})
+				}
+			}
+		}()
+	}
 	var dnsInputs, flowInputs []*fileState
 	for _, path := range files {
 		st := &fileState{summary: FileSummary{Path: path}}
@@ -296,6 +315,10 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 	c := newChunk()
 	var rejects []duckdb.Reject
 	send := func(done bool) bool {
+		p.records.Add(int64(len(c.recs)))
+		if done {
+			p.filesDone.Add(1)
+		}
 		c.file = st
 		c.progress = duckdb.Progress{
 			Path: st.in.path, Format: st.in.format.name, Size: st.in.size, Items: items,

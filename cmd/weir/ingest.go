@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -17,7 +18,10 @@ import (
 func init() { commands = append(commands, newIngestCmd) }
 
 func newIngestCmd(g *globals) *cobra.Command {
-	var format string
+	var (
+		format                  string
+		retainRaw, retainRollup time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "ingest [--format F] PATH...",
 		Short: "Decode, enrich and store flow logs from files and directories",
@@ -36,7 +40,14 @@ func newIngestCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := pipeline.New(g.logger(), pipeline.Configuration{Format: format}, pipeline.Dependencies{
+			cfg := pipeline.Configuration{Format: format}
+			if isTerminal(os.Stderr) {
+				cfg.Progress = func(s pipeline.Status) {
+					fmt.Fprintf(os.Stderr, "\r%d/%d files, %d records, %.0f records/s   ", s.FilesDone, s.Files, s.Records,
+						float64(s.Records)/max(s.Elapsed.Seconds(), 1e-9))
+				}
+			}
+			p, err := pipeline.New(g.logger(), cfg, pipeline.Dependencies{
 				Store:       st,
 				NewEnricher: func() pipeline.Enricher { return tables.NewEnricher() },
 				DNS:         tables.DNS,
@@ -45,13 +56,25 @@ func newIngestCmd(g *globals) *cobra.Command {
 				return err
 			}
 			sum, err := p.Ingest(ctx, args)
+			if cfg.Progress != nil {
+				fmt.Fprint(os.Stderr, "\r\033[K") // clear the progress line
+			}
 			if perr := printSummary(cmd.OutOrStdout(), g.output, sum); perr != nil && err == nil {
 				err = perr
+			}
+			if err != nil || retainRaw == 0 && retainRollup == 0 {
+				return err
+			}
+			deleted, err := st.Retain(ctx, time.Now(), retainRaw, retainRollup)
+			if err == nil && deleted > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "retention: deleted %d raw flows older than %s\n", deleted, retainRaw)
 			}
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "input format (default: detect per file)")
+	cmd.Flags().DurationVar(&retainRaw, "retain-raw", 0, "after ingesting, delete raw flows older than this (e.g. 720h; 0 keeps all)")
+	cmd.Flags().DurationVar(&retainRollup, "retain-rollup", 0, "after ingesting, delete hourly rollup rows older than this (0 keeps all)")
 	return cmd
 }
 
@@ -137,4 +160,10 @@ func note(f pipeline.FileSummary) string {
 		parts = append(parts, fmt.Sprintf("resumed after %d records", f.Resumed))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// isTerminal reports whether f is a terminal, where a progress line can redraw itself.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -203,3 +203,36 @@ func TestFlowsReadsBackEveryField(t *testing.T) {
 		t.Errorf("row has %d fields, FieldNames %d", len(r), len(FieldNames))
 	}
 }
+
+func TestRetain(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	w, err := s.NewWriter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	recs := synthetic(2)
+	recs[0].Start = recs[1].Start.Add(-48 * time.Hour)
+	recs[0].End = recs[0].Start
+	for i := range recs {
+		w.Append(&recs[i])
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Rollup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := recs[1].Start.Add(time.Hour)
+	deleted, err := s.Retain(ctx, now, 24*time.Hour, 72*time.Hour)
+	if err != nil || deleted != 1 {
+		t.Fatalf("Retain = %d, %v; want the one flow older than a day", deleted, err)
+	}
+	var raw, rolled int
+	s.db.QueryRow(`SELECT count(*) FROM flows`).Scan(&raw)
+	s.db.QueryRow(`SELECT count(*) FROM flows_1h`).Scan(&rolled)
+	if raw != 1 || rolled != 2 {
+		t.Errorf("left %d raw flows and %d rollup rows; want 1 and 2 (the rollup keeps 72 h)", raw, rolled)
+	}
+}
