@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,16 +45,7 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Get("format") == "csv" || r.Header.Get("Accept") == "text/csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		cw := csv.NewWriter(w)
-		cw.Write(duckdb.FieldNames)
-		for _, row := range rows {
-			rec := make([]string, len(duckdb.FieldNames))
-			for i, f := range duckdb.FieldNames {
-				rec[i] = cell(row[f])
-			}
-			cw.Write(rec)
-		}
-		cw.Flush()
+		duckdb.WriteCSV(w, rows)
 		return
 	}
 	if rows == nil {
@@ -104,16 +94,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-func cell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case time.Time:
-		return x.Format(time.RFC3339)
-	case string:
-		return x
-	}
-	return fmt.Sprint(v)
 }

@@ -54,9 +54,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := pipeline.New(g.logger(), pipeline.Configuration{}, pipeline.Dependencies{
-				Store: st, NewEnricher: func() pipeline.Enricher { return tables.NewEnricher() }, DNS: tables.DNS,
-			})
+			p, err := g.newPipeline(st, tables, pipeline.Configuration{})
 			if err != nil {
 				return err
 			}

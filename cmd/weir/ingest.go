@@ -47,11 +47,7 @@ func newIngestCmd(g *globals) *cobra.Command {
 						float64(s.Records)/max(s.Elapsed.Seconds(), 1e-9))
 				}
 			}
-			p, err := pipeline.New(g.logger(), cfg, pipeline.Dependencies{
-				Store:       st,
-				NewEnricher: func() pipeline.Enricher { return tables.NewEnricher() },
-				DNS:         tables.DNS,
-			})
+			p, err := g.newPipeline(st, tables, cfg)
 			if err != nil {
 				return err
 			}
@@ -117,7 +113,7 @@ func printSummary(w io.Writer, output string, sum pipeline.Summary) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	fmt.Fprintln(tw, "FORMAT\tFILES\tACCEPTED\tREJECTED\tDUPLICATES")
+	fmt.Fprintln(tw, "FORMAT\tFILES\tACCEPTED\tREJECTED\tDUPLICATES\t(all runs)")
 	formats := make([]string, 0, len(byFormat))
 	for f := range byFormat {
 		formats = append(formats, f)
@@ -137,9 +133,14 @@ func printSummary(w io.Writer, output string, sum pipeline.Summary) error {
 			fmt.Fprintf(w, "rejected: %s: %s\n", f.Path, ex)
 		}
 	}
+	statuses := map[string]int{}
+	for _, f := range sum.Files {
+		statuses[f.Status]++
+	}
 	rate := float64(sum.Accepted+sum.Duplicates) / max(sum.Elapsed.Seconds(), 1e-9)
-	fmt.Fprintf(w, "%d files: %d flows accepted, %d rejected, %d duplicates, %d dns observations in %s (%.0f flows/s)\n",
-		len(sum.Files), sum.Accepted, sum.Rejected, sum.Duplicates, sum.DNS, sum.Elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "%d files (%d already ingested, %d failed): %d flows accepted, %d rejected, %d duplicates, %d dns observations in %s (%.0f flows/s)\n",
+		len(sum.Files), statuses["already ingested"], statuses["failed"], sum.Accepted, sum.Rejected, sum.Duplicates, sum.DNS,
+		sum.Elapsed.Round(time.Millisecond), rate)
 	return nil
 }
 

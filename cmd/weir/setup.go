@@ -9,6 +9,7 @@ import (
 
 	"github.com/weirhq/weir/enrich"
 	"github.com/weirhq/weir/enrich/intel"
+	"github.com/weirhq/weir/pipeline"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -55,4 +56,13 @@ func (g *globals) timeRange(now time.Time) (from, until time.Time, err error) {
 		}
 	}
 	return until.Add(-window), until, nil
+}
+
+// newPipeline returns a pipeline into st, enriching with tables.
+func (g *globals) newPipeline(st *duckdb.Store, tables *enrich.Tables, cfg pipeline.Configuration) (*pipeline.Pipeline, error) {
+	return pipeline.New(g.logger(), cfg, pipeline.Dependencies{
+		Store:       st,
+		NewEnricher: func() pipeline.Enricher { return tables.NewEnricher() },
+		DNS:         tables.DNS,
+	})
 }

@@ -2,7 +2,9 @@ package duckdb
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -212,4 +214,33 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		return st, err
 	}
 	return st, nil
+}
+
+// Cell is a row's field as text, for tables and CSV.
+func (r Row) Cell(field string) string {
+	switch x := r[field].(type) {
+	case nil:
+		return ""
+	case time.Time:
+		return x.Format(time.RFC3339)
+	case string:
+		return x
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// WriteCSV writes rows as CSV with a header of FieldNames.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	cw.Write(FieldNames)
+	rec := make([]string, len(FieldNames))
+	for _, r := range rows {
+		for i, f := range FieldNames {
+			rec[i] = r.Cell(f)
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs weir with args in this process and returns what it printed.
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// TestSimulateIngestFlows walks a user's first steps: simulate, ingest, ask.
+func TestSimulateIngestFlows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and ingests an estate")
+	}
+	dir := t.TempDir()
+	logs, data := filepath.Join(dir, "logs"), filepath.Join(dir, "data")
+	if out, err := run(t, "simulate", "--out", logs, "--hours", "6", "--seed", "5"); err != nil {
+		t.Fatalf("simulate: %v\n%s", err, out)
+	}
+	args := []string{"ingest", "--data", data, "--inventory", filepath.Join(logs, "inventory.yaml"),
+		"--intel", filepath.Join(logs, "intel", "weir-sim-level1.netset"), "--intel", filepath.Join(logs, "intel", "drop.txt")}
+	for _, d := range []string{"aws", "azure", "gcp", "zeek", "route53"} {
+		args = append(args, filepath.Join(logs, d))
+	}
+	out, err := run(t, args...)
+	if err != nil || !strings.Contains(out, "0 rejected") || !strings.Contains(out, "aws-vpc") {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	out, err = run(t, "flows", "--data", data, "--until", "2026-01-15T00:00:00Z", "--window", "6h", "-o", "json", "--limit", "5",
+		"llm.provider = Anthropic")
+	if err != nil {
+		t.Fatalf("flows: %v\n%s", err, out)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("flows -o json: %v, %d rows\n%s", err, len(rows), out)
+	}
+	for _, r := range rows {
+		if r["llm.provider"] != "Anthropic" {
+			t.Errorf("row %v: want llm.provider Anthropic", r)
+		}
+	}
+	if _, err := run(t, "flows", "--data", data, "dst.rol = db"); err == nil || !strings.Contains(err.Error(), "did you mean dst.role") {
+		t.Errorf("a misspelt field: %v; want the position and a suggestion", err)
+	}
+	out, err = run(t, "ingest", "--data", data, filepath.Join(logs, "aws"))
+	if err != nil || !strings.Contains(out, "already ingested, 0 failed): 0 flows accepted") {
+		t.Errorf("second ingest: %v\n%s", err, out)
+	}
+}
