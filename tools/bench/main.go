@@ -19,11 +19,12 @@ import (
 
 func main() {
 	var (
-		weir  = flag.String("weir", "bin/weir", "the weir binary to measure")
-		dir   = flag.String("dir", "", "work directory (default: a temporary one, removed after)")
-		aws   = flag.Int("aws", 10_000_000, "AWS VPC flows to write (24 h of them)")
-		azure = flag.Int("azure", 1_000_000, "Azure VNet flow tuples to write")
-		runs  = flag.Int("runs", 5, "query runs (the median is reported)")
+		weir    = flag.String("weir", "bin/weir", "the weir binary to measure")
+		dir     = flag.String("dir", "", "work directory (default: a temporary one, removed after)")
+		aws     = flag.Int("aws", 10_000_000, "AWS VPC flows to write (24 h of them)")
+		azure   = flag.Int("azure", 1_000_000, "Azure VNet flow tuples to write")
+		runs    = flag.Int("runs", 5, "query runs (the median is reported)")
+		ingests = flag.Int("ingests", 3, "ingest runs per format (the median is reported)")
 	)
 	flag.Parse()
 	log.SetFlags(0)
@@ -48,9 +49,9 @@ func main() {
 
 	// AWS: the big one, also the store's size and the query figure.
 	data := filepath.Join(work, "data-aws")
-	el, rss := ingest(*weir, data, inv, awsDir)
-	fmt.Printf("ingest aws-vpc v5 gzip: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB\n",
-		*aws, el.Seconds(), float64(*aws)/el.Seconds(), rss)
+	el, rss := medianIngest(*weir, data, inv, awsDir, *ingests)
+	fmt.Printf("ingest aws-vpc v5 gzip: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB (median of %d runs)\n",
+		*aws, el.Seconds(), float64(*aws)/el.Seconds(), rss, *ingests)
 	fi, err := os.Stat(filepath.Join(data, "weir.duckdb"))
 	must(err)
 	stored := storedFlows(*weir, data)
@@ -75,9 +76,24 @@ func main() {
 		ip, *aws, times[len(times)/2].Milliseconds(), *runs, lines)
 
 	data = filepath.Join(work, "data-azure")
-	el, rss = ingest(*weir, data, inv, azDir)
-	fmt.Printf("ingest azure-vnet v4 JSON: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB\n",
-		*azure, el.Seconds(), float64(*azure)/el.Seconds(), rss)
+	el, rss = medianIngest(*weir, data, inv, azDir, *ingests)
+	fmt.Printf("ingest azure-vnet v4 JSON: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB (median of %d runs)\n",
+		*azure, el.Seconds(), float64(*azure)/el.Seconds(), rss, *ingests)
+}
+
+// medianIngest runs `weir ingest` n times into a fresh data directory each time and
+// returns the median wall time and RSS; the last run's data stays in data.
+func medianIngest(weir, data, inv, dir string, n int) (time.Duration, float64) {
+	var els []time.Duration
+	var rsss []float64
+	for range max(n, 1) {
+		must(os.RemoveAll(data))
+		el, rss := ingest(weir, data, inv, dir)
+		els, rsss = append(els, el), append(rsss, rss)
+	}
+	slices.Sort(els)
+	slices.Sort(rsss)
+	return els[len(els)/2], rsss[len(rsss)/2]
 }
 
 // ingest runs `weir ingest` and returns its wall time and peak RSS in MB.
