@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +61,26 @@ func TestSimulateIngestFlows(t *testing.T) {
 	out, err = run(t, "ingest", "--data", data, filepath.Join(logs, "aws"))
 	if err != nil || !strings.Contains(out, "already ingested, 0 failed): 0 flows accepted") {
 		t.Errorf("second ingest: %v\n%s", err, out)
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "weir.yaml")
+	os.WriteFile(good, []byte("data: "+filepath.Join(dir, "d")+"\nllm: {sanctioned: [Azure OpenAI]}\nintel:\n  - {name: feodo, path: /x.csv, confidence: 90}\n"), 0o644)
+	c, err := readConfig(good)
+	if err != nil || c.LLM.Sanctioned[0] != "Azure OpenAI" || c.Intel[0].Confidence != 90 {
+		t.Fatalf("readConfig = %+v, %v", c, err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("data: /tmp\nllm:\n  sanctioned: [OpenAI]\n  sanctiond: [x]\n"), 0o644)
+	if _, err := readConfig(bad); err == nil || !strings.Contains(err.Error(), "sanctiond") || !strings.Contains(err.Error(), "4") {
+		t.Errorf("a misspelt key: %v; want an error naming it and its line", err)
+	}
+	if out, err := run(t, "stats", "--config", good); err != nil || !strings.Contains(out, "flows: 0") {
+		t.Errorf("stats with --config: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "d", "weir.duckdb")); err != nil {
+		t.Errorf("the config's data directory was not used: %v", err)
 	}
 }

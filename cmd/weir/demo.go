@@ -45,6 +45,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			g.inventory = filepath.Join(logs, "inventory.yaml")
 			feeds, _ := filepath.Glob(filepath.Join(logs, "intel", "*"))
 			g.intel = feeds
+			g.sanctioned = append(g.sanctioned, truth.SanctionedLLM.Provider)
 			st, err := g.openStore(ctx)
 			if err != nil {
 				return err
@@ -59,7 +60,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(out, "ingesting ...")
-			sum, err := p.Ingest(ctx, []string{logs})
+			var inputs []string // the logs; intel/ holds the feeds
+			for _, d := range []string{"aws", "azure", "gcp", "zeek", "route53"} {
+				inputs = append(inputs, filepath.Join(logs, d))
+			}
+			sum, err := p.Ingest(ctx, inputs)
 			if err != nil {
 				return err
 			}

@@ -22,6 +22,9 @@ type globals struct {
 	output    string
 	verbose   bool
 	cpuprof   string
+
+	sanctioned []string    // --sanctioned-llm
+	file       *fileConfig // what --config holds
 }
 
 // commands lists the subcommand constructors; each subcommand's file adds itself in
@@ -51,7 +54,18 @@ func newRootCmd() *cobra.Command {
 	f.StringVar(&g.cpuprof, "cpuprofile", "", "write a CPU profile to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	var prof *os.File
+	f.StringArrayVar(&g.sanctioned, "sanctioned-llm", nil, "an AI provider the organisation approved, e.g. \"Azure OpenAI\" (repeatable)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if g.config != "" {
+			fc, err := readConfig(g.config)
+			if err != nil {
+				return err
+			}
+			g.file = fc
+			if fc.Data != "" && !cmd.Flags().Changed("data") {
+				g.data = fc.Data
+			}
+		}
 		if g.cpuprof == "" {
 			return nil
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/weirhq/weir/enrich"
-	"github.com/weirhq/weir/enrich/intel"
 	"github.com/weirhq/weir/pipeline"
 	"github.com/weirhq/weir/store/duckdb"
 )
@@ -21,15 +20,10 @@ func (g *globals) openStore(ctx context.Context) (*duckdb.Store, error) {
 	return duckdb.Open(ctx, g.logger(), g.data)
 }
 
-// loadEnrichment loads the enrichment sources the flags name and restores the
-// passive-DNS index from the store.
+// loadEnrichment loads the enrichment sources the config file and flags name and
+// restores the passive-DNS index from the store.
 func (g *globals) loadEnrichment(ctx context.Context, st *duckdb.Store) (*enrich.Tables, error) {
-	cfg := enrich.Configuration{Inventory: g.inventory}
-	for _, path := range g.intel {
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		cfg.Intel = append(cfg.Intel, intel.Feed{Name: name, Path: path})
-	}
-	t, err := enrich.Load(cfg)
+	t, err := enrich.Load(g.enrichConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +35,11 @@ func (g *globals) loadEnrichment(ctx context.Context, st *duckdb.Store) (*enrich
 		t.DNS.Add(o)
 	}
 	return t, nil
+}
+
+// feedName names a feed after its file: firehol_level1.netset → firehol_level1.
+func feedName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 }
 
 // timeRange is [until−window, until) from --window and --until.

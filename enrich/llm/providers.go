@@ -34,6 +34,9 @@ var builtin = []Provider{
 			"cloudcode-pa.googleapis.com", "daily-cloudcode-pa.googleapis.com", "antigravity-pa.googleapis.com",
 			"antigravity.googleapis.com"},
 	},
+	// Azure OpenAI Service: every resource is <name>.openai.azure.com (Microsoft's
+	// Azure OpenAI REST reference). Often the sanctioned one, so kept apart from OpenAI.
+	{Name: "Azure OpenAI", Domains: []string{"openai.azure.com"}},
 	{Name: "xAI Grok", Domains: []string{"x.ai", "grok.com", "grok.x.com", "grokipedia.com"}},
 	{Name: "Mistral", Domains: []string{"mistral.ai"}},
 	{Name: "DeepSeek", Domains: []string{"deepseek.com"}},
