@@ -90,6 +90,17 @@ func TestFlowsAPI(t *testing.T) {
 	if code != 200 || len(lines) != 2 || !strings.HasPrefix(lines[0], "start,end,src.ip") || !strings.Contains(lines[1], "HTTPS") {
 		t.Errorf("csv: %d %q", code, lines)
 	}
+	code, body = get(t, ts.URL+"/api/v1/flows?by=service&until=2026-01-14T13:00:00Z&window=1h", "secret")
+	var agg struct {
+		Table string
+		Rows  []map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &agg); code != 200 || err != nil || len(agg.Rows) != 3 || agg.Rows[0]["flows"] != 1.0 {
+		t.Errorf("by=service: %d %v %s", code, err, body)
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/flows?by=nonsense", "secret"); code != 400 {
+		t.Errorf("by=nonsense: %d, want 400", code)
+	}
 	if code, _ := get(t, ts.URL+"/api/v1/flows?window=forever", "secret"); code != 400 {
 		t.Errorf("bad window: %d, want 400", code)
 	}

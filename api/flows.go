@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/weirhq/weir/query"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
-// flows answers GET /api/v1/flows?q=FILTER&window=24h&until=RFC3339&limit=100[&format=csv].
+// flows answers GET /api/v1/flows?q=FILTER&window=24h&until=RFC3339&limit=100[&format=csv],
+// and with by=FIELD,FIELD[&order=bytes] the sums per group.
 func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Query()
 	from, until, err := s.timeRange(p.Get("window"), p.Get("until"))
@@ -35,6 +37,19 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeError(w, http.StatusBadRequest, "q: "+err.Error())
+		return
+	}
+	if by := p.Get("by"); by != "" {
+		rows, table, err := s.deps.Flows.Aggregate(r.Context(), duckdb.AggregateQuery{From: from, Until: until, Where: c.Where,
+			Args: c.Args, Columns: c.Columns, By: strings.Split(by, ","), OrderBy: p.Get("order"), Limit: limit})
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "by: "+err.Error())
+			return
+		}
+		if rows == nil {
+			rows = []duckdb.Row{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"from": from, "until": until, "table": table, "rows": rows})
 		return
 	}
 	rows, err := s.deps.Flows.Flows(r.Context(), duckdb.FlowQuery{From: from, Until: until, Where: c.Where, Args: c.Args, Limit: limit})

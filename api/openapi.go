@@ -20,6 +20,8 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 					{"name": "until", "in": "query", "schema": map[string]string{"type": "string", "format": "date-time"}},
 					{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "default": 100}},
 					{"name": "format", "in": "query", "schema": map[string]any{"type": "string", "enum": []string{"json", "csv"}}},
+					{"name": "by", "in": "query", "description": "group by these fields (comma-separated) and sum", "schema": map[string]string{"type": "string"}},
+					{"name": "order", "in": "query", "schema": map[string]any{"type": "string", "enum": []string{"flows", "bytes"}}},
 				},
 				"responses": map[string]any{"200": map[string]string{"description": "flows"},
 					"400": map[string]string{"description": "bad filter, with the position"}},

@@ -19,6 +19,7 @@ import (
 // FlowReader is what the API reads flows from.
 type FlowReader interface {
 	Flows(ctx context.Context, q duckdb.FlowQuery) ([]duckdb.Row, error)
+	Aggregate(ctx context.Context, q duckdb.AggregateQuery) ([]duckdb.Row, string, error)
 	Stats(ctx context.Context) (duckdb.Stats, error)
 }
 

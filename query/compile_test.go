@@ -266,3 +266,14 @@ func TestCompileZeroDialect(t *testing.T) {
 		t.Error("Compile with the zero Dialect succeeded, want an error")
 	}
 }
+
+func TestCompiledColumns(t *testing.T) {
+	c, err := Compile(`service in (SMB, RDP) and src.zone = "Internal Azure" and not dst.role = db or port = 22 and src.role = web`, DuckDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"service", "src_ep", "dst_ep", "src_port", "dst_port"}
+	if diff := cmp.Diff(c.Columns, want); diff != "" {
+		t.Errorf("Columns (-got, +want):\n%s", diff)
+	}
+}

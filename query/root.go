@@ -72,6 +72,10 @@ import "errors"
 type Compiled struct {
 	Where string
 	Args  []any
+	// Columns are the columns of the filtered table that Where reads (src_ep and
+	// dst_ep for endpoint attributes), each once, in order of appearance: the store
+	// answers from a rollup only when the rollup has them all.
+	Columns []string
 }
 
 // Parse parses filter, checking field names and values, and returns its AST, or
@@ -95,5 +99,5 @@ func Compile(filter string, d Dialect) (*Compiled, error) {
 	em := emitter{d: &d}
 	em.b.Grow(len(filter) * 4)
 	em.expr(e)
-	return &Compiled{Where: em.b.String(), Args: em.args}, nil
+	return &Compiled{Where: em.b.String(), Args: em.args, Columns: em.cols}, nil
 }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,6 +14,13 @@ type emitter struct {
 	d    *Dialect
 	b    strings.Builder
 	args []any
+	cols []string // the filtered table's columns used
+}
+
+func (e *emitter) use(col string) {
+	if !slices.Contains(e.cols, col) {
+		e.cols = append(e.cols, col)
+	}
 }
 
 // arg records v and returns its placeholder.
@@ -93,11 +101,13 @@ var sqlOps = map[Op]string{OpEq: "=", OpNe: "<>", OpLt: "<", OpLe: "<=", OpGt: "
 // endpoint whose role is not db".
 func (e *emitter) column(col string, c *Compare) {
 	if ref, attr, ok := endpointColumn(col); ok {
+		e.use(ref)
 		e.write(ref, " IN (SELECT id FROM endpoints WHERE ")
 		e.condition(attr, c)
 		e.write(")")
 		return
 	}
+	e.use(col)
 	e.condition(col, c)
 }
 

@@ -13,12 +13,15 @@ import (
 func init() { commands = append(commands, newFlowsCmd) }
 
 func newFlowsCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var by, order string
+	cmd := &cobra.Command{
 		Use:   "flows [FILTER]",
 		Short: "List the flows that match a filter, newest first",
 		Long: "Lists stored flows in the time window (--window, --until) that match FILTER, e.g.\n" +
 			"  weir flows 'service in (SMB, RDP) and src.zone = \"Internal Azure\" and not dst.role = db'\n" +
-			"Fields are the dotted names of the flow record (src.ip, dst.port, service, dst.country, threat...).",
+			"Fields are the dotted names of the flow record (src.ip, dst.port, service, dst.country, threat...).\n" +
+			"With --by, sums the matching flows per group instead, e.g. --by service,dst.role, answered from\n" +
+			"the hourly rollup when the window falls on whole hours and every field is in it.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			filter := strings.Join(args, " ")
@@ -35,6 +38,16 @@ func newFlowsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			if by != "" {
+				fields := strings.Split(by, ",")
+				rows, table, err := st.Aggregate(ctx, duckdb.AggregateQuery{From: from, Until: until, Where: c.Where, Args: c.Args,
+					Columns: c.Columns, By: fields, OrderBy: order, Limit: g.limit})
+				if err != nil {
+					return err
+				}
+				g.logger().Debug("aggregated", "table", table)
+				return writeTable(cmd.OutOrStdout(), g.output, append(fields, duckdb.Measures...), rows)
+			}
 			rows, err := st.Flows(ctx, duckdb.FlowQuery{From: from, Until: until, Where: c.Where, Args: c.Args, Limit: g.limit})
 			if err != nil {
 				return err
@@ -42,4 +55,7 @@ func newFlowsCmd(g *globals) *cobra.Command {
 			return writeRows(cmd.OutOrStdout(), g.output, rows)
 		},
 	}
+	cmd.Flags().StringVar(&by, "by", "", "group by these fields (comma-separated) and sum flows, bytes, packets")
+	cmd.Flags().StringVar(&order, "order", "flows", "with --by: rank groups by flows or bytes")
+	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,6 +34,43 @@ func writeRows(w io.Writer, output string, rows []duckdb.Row) error {
 			cells := make([]string, len(tableFields))
 			for i, f := range tableFields {
 				cells[i] = r.Cell(f)
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		return tw.Flush()
+	}
+	return fmt.Errorf("--output %q: want table, json or csv", output)
+}
+
+// writeTable writes rows with the given columns, in any --output format.
+func writeTable(w io.Writer, output string, columns []string, rows []duckdb.Row) error {
+	switch output {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if rows == nil {
+			rows = []duckdb.Row{}
+		}
+		return enc.Encode(rows)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(columns)
+		rec := make([]string, len(columns))
+		for _, r := range rows {
+			for i, c := range columns {
+				rec[i] = r.Cell(c)
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return cw.Error()
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(columns, "\t")))
+		for _, r := range rows {
+			cells := make([]string, len(columns))
+			for i, c := range columns {
+				cells[i] = r.Cell(c)
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
