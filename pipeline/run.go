@@ -45,9 +45,8 @@ type fileState struct {
 // input (unreadable, unknown format, truncated) is reported in its summary and the
 // others are still read. The error is for what stops the whole run: the store
 // failing, or ctx ending (what was committed before stays, and a rerun resumes).
-func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) {
+func (p *Pipeline) Ingest(ctx context.Context, paths []string) (sum Summary, err error) {
 	start := time.Now()
-	var sum Summary
 	files, err := expand(paths)
 	if err != nil {
 		return sum, err
@@ -71,10 +70,18 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) 
 			}
 		}()
 	}
-	var dnsInputs, flowInputs []*fileState
+	var states, dnsInputs, flowInputs []*fileState
+	// However the run ends, the summary says what became of every input.
+	defer func() {
+		sum.Files = make([]FileSummary, len(states))
+		for i, st := range states {
+			sum.Files[i] = st.summary
+			filesRead.WithLabelValues(st.summary.Format, st.summary.Status).Inc()
+		}
+	}()
 	for _, path := range files {
 		st := &fileState{summary: FileSummary{Path: path}}
-		sum.Files = append(sum.Files, FileSummary{})
+		states = append(states, st)
 		if err := p.prepare(ctx, st); err != nil {
 			st.summary.Status, st.summary.Error = "failed", err.Error()
 		}
@@ -86,7 +93,6 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (Summary, error) 
 		default:
 			flowInputs = append(flowInputs, st)
 		}
-		defer func(i int) { sum.Files[i] = st.summary }(len(sum.Files) - 1)
 	}
 	// Passive DNS first, so that the flows after it can be named.
 	for _, st := range dnsInputs {
@@ -232,6 +238,8 @@ func (p *Pipeline) write(ctx context.Context, chunks <-chan *chunk, free chan<- 
 				err = fmt.Errorf("store: %w", err)
 				continue
 			}
+			batchSeconds.Observe(time.Since(t0).Seconds())
+			flowsStored.Add(float64(s.b.Len()))
 			p.logger.Debug("committed", "records", s.b.Len(), "inputs", len(s.progress), "took", time.Since(t0))
 		}
 		committed <- err
@@ -314,8 +322,12 @@ func (p *Pipeline) decodeFile(ctx context.Context, st *fileState, enr Enricher, 
 	}
 	c := newChunk()
 	var rejects []duckdb.Reject
+	var sentDup int64
 	send := func(done bool) bool {
 		p.records.Add(int64(len(c.recs)))
+		recordsDecoded.WithLabelValues(st.in.format.name, "accepted").Add(float64(len(c.recs)))
+		recordsDecoded.WithLabelValues(st.in.format.name, "duplicate").Add(float64(s.Duplicates - sentDup))
+		sentDup = s.Duplicates
 		if done {
 			p.filesDone.Add(1)
 		}
