@@ -4,10 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/weirhq/weir/api"
+	"github.com/weirhq/weir/flow"
+	"github.com/weirhq/weir/store/duckdb"
 )
 
 // run runs weir with args in this process and returns what it printed.
@@ -82,5 +90,46 @@ func TestConfigFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "d", "weir.duckdb")); err != nil {
 		t.Errorf("the config's data directory was not used: %v", err)
+	}
+}
+
+// TestFlowsThroughAServer reads through the API while another process (here, the
+// test) holds the database.
+func TestFlowsThroughAServer(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w, err := st.NewWriter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		r := flow.Record{Start: base.Add(time.Duration(i) * time.Minute), SrcIP: netip.MustParseAddr("10.0.0.1"),
+			DstIP: netip.MustParseAddr("10.0.0.2"), DstPort: 445, Proto: flow.ProtoTCP, Bytes: 1_500_000_000, Flows: 1, Service: "SMB"}
+		r.End = r.Start
+		w.Append(&r)
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	srv := httptest.NewServer(api.New(slog.New(slog.DiscardHandler), api.Configuration{Tokens: []string{"tok"}},
+		api.Dependencies{Flows: st}).Handler())
+	defer srv.Close()
+
+	out, err := run(t, "flows", "--server", srv.URL, "--token", "tok", "--until", "2026-01-14T13:00:00Z", "-o", "csv", "service = SMB")
+	if err != nil || strings.Count(out, "\n") != 4 || !strings.Contains(out, "1500000000") {
+		t.Errorf("flows --server: %v\n%s", err, out)
+	}
+	out, err = run(t, "flows", "--server", srv.URL, "--token", "tok", "--until", "2026-01-14T13:00:00Z", "--by", "service")
+	if err != nil || !strings.Contains(out, "SMB") || !strings.Contains(out, "4500000000") {
+		t.Errorf("flows --by through a server: %v\n%s", err, out)
+	}
+	if _, err := run(t, "flows", "--server", srv.URL, "--token", "wrong"); err == nil || !strings.Contains(err.Error(), "authentication") {
+		t.Errorf("a wrong token: %v, want the server's refusal", err)
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +34,24 @@ func newFlowsCmd(g *globals) *cobra.Command {
 			from, until, err := g.timeRange(time.Now())
 			if err != nil {
 				return err
+			}
+			if g.server != "" {
+				params := url.Values{"q": {filter}, "window": {g.window}, "until": {until.Format(time.RFC3339)},
+					"limit": {strconv.Itoa(g.limit)}}
+				if by != "" {
+					params.Set("by", by)
+					params.Set("order", order)
+					rows, err := g.remoteRows(ctx, "/api/v1/flows", params, "rows")
+					if err != nil {
+						return err
+					}
+					return writeTable(cmd.OutOrStdout(), g.output, append(strings.Split(by, ","), duckdb.Measures...), rows)
+				}
+				rows, err := g.remoteRows(ctx, "/api/v1/flows", params, "flows")
+				if err != nil {
+					return err
+				}
+				return writeRows(cmd.OutOrStdout(), g.output, rows)
 			}
 			st, err := g.openStore(ctx)
 			if err != nil {

@@ -23,6 +23,8 @@ type globals struct {
 	verbose   bool
 	cpuprof   string
 
+	server     string // --server: a running weir to ask instead of the database
+	token      string
 	sanctioned []string    // --sanctioned-llm
 	file       *fileConfig // what --config holds
 }
@@ -54,6 +56,8 @@ func newRootCmd() *cobra.Command {
 	f.StringVar(&g.cpuprof, "cpuprofile", "", "write a CPU profile to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	var prof *os.File
+	f.StringVar(&g.server, "server", "", "ask a running weir (e.g. http://127.0.0.1:8080) instead of opening --data")
+	f.StringVar(&g.token, "token", "", "API token for --server (default $WEIR_TOKEN)")
 	f.StringArrayVar(&g.sanctioned, "sanctioned-llm", nil, "an AI provider the organisation approved, e.g. \"Azure OpenAI\" (repeatable)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.config != "" {

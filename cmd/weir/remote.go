@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// remoteRows asks a running weir (--server) for rows: an embedded database has one
+// writer, so while `weir serve` or `weir demo` holds it, read commands go through
+// the API. key is the JSON field holding the rows ("flows" or "rows").
+func (g *globals) remoteRows(ctx context.Context, path string, params url.Values, key string) ([]duckdb.Row, error) {
+	token := g.token
+	if token == "" {
+		token = os.Getenv("WEIR_TOKEN")
+	}
+	u := strings.TrimSuffix(g.server, "/") + path + "?" + params.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("--server: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	client := &http.Client{Timeout: 2 * time.Minute}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(resp.Body)
+	dec.UseNumber() // byte counts print as numbers, not 1.5e+09
+	var body map[string]any
+	if err := dec.Decode(&body); err != nil {
+		return nil, fmt.Errorf("%s: %s: not a weir API answer: %w", g.server, resp.Status, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s: %v", g.server, body["error"])
+	}
+	list, _ := body[key].([]any)
+	rows := make([]duckdb.Row, 0, len(list))
+	for _, item := range list {
+		if m, ok := item.(map[string]any); ok {
+			rows = append(rows, duckdb.Row(m))
+		}
+	}
+	return rows, nil
+}
