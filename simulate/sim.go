@@ -147,8 +147,8 @@ func (s *sim) route(c *conn) {
 }
 
 // resolve logs the DNS lookup that precedes c, once per client, domain and hour
-// (the answer's TTL keeps it cached meanwhile): in Zeek's dns.log for on-prem
-// clients, in Route 53 Resolver query logs for AWS ones.
+// (the answer's TTL keeps it cached meanwhile): in Zeek's dns.log for on-prem and
+// Azure clients, in Route 53 Resolver query logs for AWS ones.
 func (s *sim) resolve(c *conn) {
 	w := c.src.w
 	if w == nil {
@@ -161,7 +161,9 @@ func (s *sim) resolve(c *conn) {
 	s.dnsSeen[key] = s.hour
 	at := max(c.start-2000-int64(c.sport%50)*1000, s.hour)
 	switch w.site.cloud {
-	case onprem:
+	case onprem, azure:
+		// Azure workloads join the corporate domain and resolve through its DNS
+		// servers on-prem, across the VPN: the site's sensor sees their queries too.
 		server := s.roles.dnsServer
 		if server == nil {
 			return
@@ -170,6 +172,9 @@ func (s *sim) resolve(c *conn) {
 			sport: 50000 + c.sport%15000, dport: 53, proto: protoUDP, pkts: 1, bytes: uint64(60 + len(c.domain)),
 			pktsRev: 1, bytesRev: uint64(76 + 2*len(c.domain)), outcome: established, scen: c.scen}
 		uid := s.zeek.conn(&q)
+		if w.site.cloud == azure {
+			s.az.add(&q, w, true)
+		}
 		s.zeek.dns(&q, uid, c.domain, c.dst)
 		// The resolver forwards what it has not cached to the public resolver.
 		if c.sport%3 == 0 {

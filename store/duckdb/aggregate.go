@@ -49,6 +49,11 @@ func resolveField(field string) (groupKey, error) {
 			}
 		}
 	}
+	for _, c := range endpointColumns {
+		if fieldName("src_"+c.name) == "src."+field {
+			return groupKey{}, fmt.Errorf("cannot group by %q: it means either side; group by src.%s or dst.%s", field, field, field)
+		}
+	}
 	return groupKey{}, fmt.Errorf("cannot group by %q: not a field of the flow record", field)
 }
 
