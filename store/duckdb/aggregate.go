@@ -16,13 +16,32 @@ type AggregateQuery struct {
 	Where       string
 	Args        []any
 	Columns     []string
-	By          []string // field names: service, dst.port, src.role, ...
+	By          []string // field names: service, dst.port, src.role, ...; "time" groups by Bucket
 	OrderBy     string
 	Limit       int
+	// Split, when set, cuts [From, Until) in two: each measure comes as <m>_now
+	// (from Split on) and <m>_prev (before it), ranked by the Now value.
+	Split time.Time
+	// Bucket is the width of the "time" key (default one hour).
+	Bucket time.Duration
+	// Extra is a condition written by weir's own code, never from user input,
+	// for what the filter language cannot say: it may compare the two ends'
+	// attributes through the endpoints of each side, se and de (e.g.
+	// "se.region <> de.region"). It must only read rollup columns.
+	Extra string
 }
 
 // Measures every aggregate row carries besides its keys.
 var Measures = []string{"flows", "bytes", "bytes_rev", "packets", "records"}
+
+// CompareMeasures are the measures of a query with Split.
+var CompareMeasures = func() []string {
+	var ms []string
+	for _, m := range Measures {
+		ms = append(ms, m+"_now", m+"_prev")
+	}
+	return ms
+}()
 
 // groupKey is how a field is grouped: an expression on the filtered table f or an
 // endpoint (se, de), and the column kind for presenting the value.
@@ -35,6 +54,9 @@ type groupKey struct {
 }
 
 func resolveField(field string) (groupKey, error) {
+	if field == "time" {
+		return groupKey{field: "time"}, nil
+	}
 	for _, c := range flowColumns {
 		if c.kind != kEP && fieldName(c.name) == field {
 			return groupKey{field: field, expr: "f." + c.name, column: c.name, domain: domainOf(c.name), kind: c.kind}, nil
@@ -78,13 +100,22 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		if keys[i], err = resolveField(f); err != nil {
 			return nil, "", err
 		}
-		cols = append(cols, keys[i].column)
+		if keys[i].column != "" {
+			cols = append(cols, keys[i].column)
+		}
 		if keys[i].endpointSide != "" {
 			joins[keys[i].endpointSide] = true
 		}
 	}
-	aligned := q.From.Unix()%3600 == 0 && q.Until.Unix()%3600 == 0
-	table, ts, count := "flows", "ts_start", "count(*)"
+	bucket := int64(3600)
+	if q.Bucket > 0 {
+		bucket = int64(q.Bucket / time.Second)
+	}
+	aligned := q.From.Unix()%3600 == 0 && q.Until.Unix()%3600 == 0 && (q.Split.IsZero() || q.Split.Unix()%3600 == 0)
+	if slices.Contains(q.By, "time") && bucket%3600 != 0 {
+		aligned = false
+	}
+	table, ts, count := "flows", "ts_start", "1"
 	if aligned && rollupHas(cols) {
 		// Hours committed but not yet rolled up are only in the raw flows.
 		var dirty int
@@ -93,7 +124,7 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 			return nil, "", fmt.Errorf("aggregate flows: %w", err)
 		}
 		if dirty == 0 {
-			table, ts, count = "flows_1h", "ts", "sum(records)"
+			table, ts, count = "flows_1h", "ts", "records"
 		}
 	}
 	order := "flows"
@@ -109,21 +140,49 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		where = "TRUE"
 	}
 
-	var inner, outer, group strings.Builder
+	var inner, outer, group, tie strings.Builder
 	for i, k := range keys {
-		fmt.Fprintf(&inner, "%s AS k%d, ", k.expr, i)
 		if i > 0 {
 			group.WriteString(", ")
 		}
 		fmt.Fprintf(&group, "k%d", i)
+		fmt.Fprintf(&tie, ", d%d NULLS FIRST", i)
+		if k.field == "time" {
+			fmt.Fprintf(&inner, "(f.%s // %d * %d)::UBIGINT AS k%d, ", ts, bucket, bucket, i)
+			fmt.Fprintf(&outer, "g.k%d AS d%d, ", i, i)
+			continue
+		}
+		fmt.Fprintf(&inner, "%s AS k%d, ", k.expr, i)
 		switch k.kind {
 		case kCode:
-			fmt.Fprintf(&outer, "(SELECT s FROM dict WHERE domain = '%s' AND id = g.k%d), ", k.domain, i)
+			fmt.Fprintf(&outer, "(SELECT s FROM dict WHERE domain = '%s' AND id = g.k%d) AS d%d, ", k.domain, i, i)
 		case kIP:
-			fmt.Fprintf(&outer, "(SELECT ip FROM ips WHERE id = g.k%d), ", i)
+			fmt.Fprintf(&outer, "(SELECT ip FROM ips WHERE id = g.k%d) AS d%d, ", i, i)
 		default:
-			fmt.Fprintf(&outer, "g.k%d, ", i)
+			fmt.Fprintf(&outer, "g.k%d AS d%d, ", i, i)
 		}
+	}
+	measures := Measures
+	sums := []string{"flows", "bytes", "bytes_rev", "packets", count}
+	var args []any
+	if !q.Split.IsZero() {
+		measures = CompareMeasures
+	}
+	for i, m := range Measures {
+		if q.Split.IsZero() {
+			fmt.Fprintf(&inner, "sum(%s)::UBIGINT AS %s", sums[i], m)
+		} else {
+			fmt.Fprintf(&inner, "coalesce(sum(%[1]s) FILTER (WHERE f.%[3]s >= ?), 0)::UBIGINT AS %[2]s_now, "+
+				"coalesce(sum(%[1]s) FILTER (WHERE f.%[3]s < ?), 0)::UBIGINT AS %[2]s_prev", sums[i], m, ts)
+			args = append(args, epoch(q.Split), epoch(q.Split))
+		}
+		if i < len(Measures)-1 {
+			inner.WriteString(", ")
+		}
+	}
+	if q.Extra != "" {
+		joins["se"], joins["de"] = true, true
+		where = "(" + where + ") AND (" + q.Extra + ")"
 	}
 	from := table + " f"
 	for _, alias := range []string{"se", "de"} {
@@ -135,19 +194,24 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 	if len(keys) > 0 {
 		groupBy = " GROUP BY " + group.String()
 	}
-	sql := "SELECT " + outer.String() + "flows, bytes, bytes_rev, packets, records FROM (SELECT " + inner.String() +
-		"sum(flows)::UBIGINT AS flows, sum(bytes)::UBIGINT AS bytes, sum(bytes_rev)::UBIGINT AS bytes_rev, " +
-		"sum(packets)::UBIGINT AS packets, " + count + "::UBIGINT AS records FROM " + from +
-		" WHERE f." + ts + " >= ? AND f." + ts + " < ? AND (" + where + ")" + groupBy +
-		" ORDER BY " + order + " DESC LIMIT ?) g ORDER BY " + order + " DESC"
-	args := append([]any{epoch(q.From), epoch(q.Until)}, q.Args...)
+	rank := order + " DESC"
+	if !q.Split.IsZero() {
+		rank = order + "_now DESC, " + order + "_prev DESC"
+	}
+	// Ties are broken by the keys as shown, so the same question always gets the
+	// same rows, from the rollup or the raw flows.
+	sql := "SELECT * FROM (SELECT " + outer.String() + strings.Join(measures, ", ") + " FROM (SELECT " + inner.String() +
+		" FROM " + from + " WHERE f." + ts + " >= ? AND f." + ts + " < ? AND (" + where + ")" + groupBy + ") g) " +
+		"ORDER BY " + rank + tie.String() + " LIMIT ?"
+	args = append(args, epoch(q.From), epoch(q.Until))
+	args = append(args, q.Args...)
 	args = append(args, limit)
 	res, err := s.db.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, table, fmt.Errorf("aggregate flows: %w", err)
 	}
 	defer res.Close()
-	n := len(keys) + len(Measures)
+	n := len(keys) + len(measures)
 	vals, ptrs := make([]any, n), make([]any, n)
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -158,9 +222,13 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		}
 		row := make(Row, n)
 		for i, k := range keys {
+			if k.field == "time" {
+				row["time"] = time.Unix(int64(vals[i].(uint64)), 0).UTC()
+				continue
+			}
 			row[k.field] = present(k.column, vals[i])
 		}
-		for i, m := range Measures {
+		for i, m := range measures {
 			row[m] = vals[len(keys)+i]
 		}
 		rows = append(rows, row)
