@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,7 +102,35 @@ func TestFlowsAPI(t *testing.T) {
 	if code, _ := get(t, ts.URL+"/api/v1/flows?by=nonsense", "secret"); code != 400 {
 		t.Errorf("by=nonsense: %d, want 400", code)
 	}
-	if code, _ := get(t, ts.URL+"/api/v1/flows?window=forever", "secret"); code != 400 {
-		t.Errorf("bad window: %d, want 400", code)
+	// Paging: one row a page, every row once.
+	seen := map[string]bool{}
+	for off := 0; ; {
+		code, body := get(t, ts.URL+"/api/v1/flows?limit=1&offset="+strconv.Itoa(off), "secret")
+		var page struct {
+			Flows      []map[string]any
+			NextOffset *int `json:"next_offset"`
+		}
+		if err := json.Unmarshal([]byte(body), &page); code != 200 || err != nil {
+			t.Fatalf("page at %d: %d %v", off, code, err)
+		}
+		for _, f := range page.Flows {
+			seen[f["service"].(string)] = true
+		}
+		if page.NextOffset == nil {
+			break
+		}
+		off = *page.NextOffset
+	}
+	if len(seen) != 3 {
+		t.Errorf("pages gave %v, want the 3 flows", seen)
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/flows?offset=-1", "secret"); code != 400 {
+		t.Errorf("offset -1: %d, want 400", code)
+	}
+	for _, bad := range []string{"window=forever", "window=1s", "window=10000h", "until=1970-01-01T00:00:00Z",
+		"until=2999-01-01T00:00:00Z", "until=yesterday", "limit=0", "limit=1000000", "q=bytes%20%3E%20lots"} {
+		if code, body := get(t, ts.URL+"/api/v1/flows?"+bad, "secret"); code != 400 || !strings.Contains(body, "want") && !strings.Contains(body, "position") {
+			t.Errorf("%s: %d %s; want 400 saying what is allowed", bad, code, body)
+		}
 	}
 }

@@ -29,6 +29,13 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	offset := 0
+	if v := p.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 || offset > 1_000_000 {
+			writeError(w, http.StatusBadRequest, "offset: want a number from 0 to 1000000")
+			return
+		}
+	}
 	c, err := query.Compile(p.Get("q"), query.DuckDB)
 	if err != nil {
 		var qe *query.Error
@@ -52,7 +59,8 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"from": from, "until": until, "table": table, "rows": rows})
 		return
 	}
-	rows, err := s.deps.Flows.Flows(r.Context(), duckdb.FlowQuery{From: from, Until: until, Where: c.Where, Args: c.Args, Limit: limit})
+	rows, err := s.deps.Flows.Flows(r.Context(), duckdb.FlowQuery{From: from, Until: until, Where: c.Where, Args: c.Args,
+		Limit: limit, Offset: offset})
 	if err != nil {
 		s.logger.Error("query flows", "err", err)
 		writeError(w, http.StatusInternalServerError, "query failed")
@@ -66,7 +74,11 @@ func (s *Server) flows(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []duckdb.Row{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "until": until, "flows": rows})
+	answer := map[string]any{"from": from, "until": until, "flows": rows}
+	if len(rows) == limit {
+		answer["next_offset"] = offset + limit
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
@@ -79,22 +91,32 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 		"first": st.First, "last": st.Last})
 }
 
+// Bounds of the time parameters: what a flow store can hold and a question can mean.
+const (
+	minWindow = time.Minute
+	maxWindow = 90 * 24 * time.Hour
+)
+
 func (s *Server) timeRange(window, until string) (time.Time, time.Time, error) {
 	w := 24 * time.Hour
 	if window != "" {
 		d, err := time.ParseDuration(window)
-		if err != nil || d <= 0 {
-			return time.Time{}, time.Time{}, fmt.Errorf("window %q: want a duration like 24h", window)
+		if err != nil || d < minWindow || d > maxWindow {
+			return time.Time{}, time.Time{}, fmt.Errorf("window %q: want a duration from 1m to 2160h (90 days), like 24h", window)
 		}
 		w = d
 	}
-	u := s.cfg.Now().UTC()
+	now := s.cfg.Now().UTC()
+	u := now
 	if until != "" {
 		t, err := time.Parse(time.RFC3339, until)
 		if err != nil {
-			return time.Time{}, time.Time{}, fmt.Errorf("until %q: want RFC 3339", until)
+			return time.Time{}, time.Time{}, fmt.Errorf("until %q: want RFC 3339, like 2026-01-15T00:00:00Z", until)
 		}
-		u = t
+		if t.Year() < 2000 || t.After(now.Add(24*time.Hour)) {
+			return time.Time{}, time.Time{}, fmt.Errorf("until %q: want a time from 2000 to a day from now", until)
+		}
+		u = t.UTC()
 	}
 	return u.Add(-w), u, nil
 }

@@ -43,6 +43,8 @@ type Server struct {
 	cfg    Configuration
 	deps   Dependencies
 	mux    *http.ServeMux
+
+	extraRoutes []route // routes other files of the package add (see routes.go)
 }
 
 // New returns a Server.
@@ -51,14 +53,17 @@ func New(logger *slog.Logger, cfg Configuration, deps Dependencies) *Server {
 		cfg.Now = time.Now
 	}
 	s := &Server{logger: logger.With("component", "api"), cfg: cfg, deps: deps, mux: http.NewServeMux()}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ready\n")) })
-	s.mux.Handle("GET /metrics", s.auth(promhttp.Handler()))
-	s.mux.Handle("GET /api/v1/flows", s.auth(http.HandlerFunc(s.flows)))
-	s.mux.Handle("GET /api/v1/stats", s.auth(http.HandlerFunc(s.stats)))
-	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	for _, rt := range s.routes() {
+		var h http.Handler = rt.handler
+		if !rt.public {
+			h = s.auth(h)
+		}
+		s.mux.Handle(rt.method+" "+rt.path, h)
+	}
 	return s
 }
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) { promhttp.Handler().ServeHTTP(w, r) }
 
 // Handler is the API's http.Handler.
 func (s *Server) Handler() http.Handler { return s.mux }

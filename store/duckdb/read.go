@@ -18,6 +18,7 @@ type FlowQuery struct {
 	Where       string
 	Args        []any
 	Limit       int
+	Offset      int // rows to skip: the next page starts at Offset+Limit
 }
 
 // Row is one stored flow with its codes resolved, as field name → value, the names
@@ -127,11 +128,14 @@ func (s *Store) Flows(ctx context.Context, q FlowQuery) ([]Row, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	// Newest first; the rest of the order only makes pages stable.
+	const order = "ts_start DESC, src_ip, dst_ip, src_port, dst_port, proto, ts_end, bytes, packets"
 	sql := "WITH f AS (SELECT * FROM flows WHERE ts_start >= ? AND ts_start < ? AND (" + where + ") " +
-		"ORDER BY ts_start DESC LIMIT ?) SELECT " + flowSelect + " FROM f " +
-		"JOIN endpoints se ON se.id = f.src_ep JOIN endpoints de ON de.id = f.dst_ep ORDER BY f.ts_start DESC"
+		"ORDER BY " + order + " LIMIT ? OFFSET ?) SELECT " + flowSelect + " FROM f " +
+		"JOIN endpoints se ON se.id = f.src_ep JOIN endpoints de ON de.id = f.dst_ep ORDER BY " +
+		strings.ReplaceAll("f."+order, ", ", ", f.")
 	args := append([]any{epoch(q.From), epoch(q.Until)}, q.Args...)
-	args = append(args, limit)
+	args = append(args, limit, max(q.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query flows: %w", err)
