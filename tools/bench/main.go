@@ -25,6 +25,9 @@ func main() {
 		azure   = flag.Int("azure", 1_000_000, "Azure VNet flow tuples to write")
 		runs    = flag.Int("runs", 5, "query runs (the median is reported)")
 		ingests = flag.Int("ingests", 3, "ingest runs per format (the median is reported)")
+		hub     = flag.Bool("hub", true, "also time the Hub's insights and the resource map on a simulated estate")
+		hubRate = flag.Float64("hub-rate", 16, "volume of the Hub's simulated estate (16: about 10M flows over 48 h)")
+		pipe    = flag.Bool("pipeline", true, "time ingest, size and flows on seeded AWS and Azure logs")
 	)
 	flag.Parse()
 	log.SetFlags(0)
@@ -36,6 +39,15 @@ func main() {
 		}
 		defer os.RemoveAll(work)
 	}
+	if *pipe {
+		benchPipeline(*weir, work, *aws, *azure, *runs, *ingests)
+	}
+	if *hub {
+		benchHub(*weir, work, *hubRate, *runs)
+	}
+}
+
+func benchPipeline(weir, work string, awsN, azureN, runs, ingests int) {
 	end := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 	must(os.MkdirAll(work, 0o755))
 	est := newEstate(1)
@@ -43,27 +55,27 @@ func main() {
 	must(est.writeInventory(inv))
 
 	awsDir := filepath.Join(work, "aws")
-	must(writeAWS(awsDir, est, *aws, end))
+	must(writeAWS(awsDir, est, awsN, end))
 	azDir := filepath.Join(work, "azure")
-	must(writeAzure(azDir, est, *azure, end))
+	must(writeAzure(azDir, est, azureN, end))
 
 	// AWS: the big one, also the store's size and the query figure.
 	data := filepath.Join(work, "data-aws")
-	el, rss := medianIngest(*weir, data, inv, awsDir, *ingests)
+	el, rss := medianIngest(weir, data, inv, awsDir, ingests)
 	fmt.Printf("ingest aws-vpc v5 gzip: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB (median of %d runs)\n",
-		*aws, el.Seconds(), float64(*aws)/el.Seconds(), rss, *ingests)
+		awsN, el.Seconds(), float64(awsN)/el.Seconds(), rss, ingests)
 	fi, err := os.Stat(filepath.Join(data, "weir.duckdb"))
 	must(err)
-	stored := storedFlows(*weir, data)
+	stored := storedFlows(weir, data)
 	fmt.Printf("store size: %.1f bytes on disk per stored raw flow (%d stored of %d read, the rest reports of a connection already counted at its other end; file %.0f MB: raw flows + hourly rollup + dictionaries)\n",
-		float64(fi.Size())/float64(stored), stored, *aws, float64(fi.Size())/1e6)
+		float64(fi.Size())/float64(stored), stored, awsN, float64(fi.Size())/1e6)
 
 	ip := est.internal[7].String()
 	var times []time.Duration
 	var lines int
-	for range *runs {
+	for range runs {
 		t0 := time.Now()
-		out, err := exec.Command(*weir, "flows", "--data", data, "--until", end.Format(time.RFC3339), "--window", "24h",
+		out, err := exec.Command(weir, "flows", "--data", data, "--until", end.Format(time.RFC3339), "--window", "24h",
 			"--limit", "100", "src.ip = "+ip).CombinedOutput()
 		times = append(times, time.Since(t0))
 		if err != nil {
@@ -73,12 +85,12 @@ func main() {
 	}
 	slices.Sort(times)
 	fmt.Printf("weir flows 'src.ip = %s' over 24 h of %d flows: median %d ms over %d runs (whole command, %d rows)\n",
-		ip, *aws, times[len(times)/2].Milliseconds(), *runs, lines)
+		ip, awsN, times[len(times)/2].Milliseconds(), runs, lines)
 
 	data = filepath.Join(work, "data-azure")
-	el, rss = medianIngest(*weir, data, inv, azDir, *ingests)
+	el, rss = medianIngest(weir, data, inv, azDir, ingests)
 	fmt.Printf("ingest azure-vnet v4 JSON: %d flows in %.1f s = %.0f flows/s end to end (decode+enrich+store), max RSS %.0f MB (median of %d runs)\n",
-		*azure, el.Seconds(), float64(*azure)/el.Seconds(), rss, *ingests)
+		azureN, el.Seconds(), float64(azureN)/el.Seconds(), rss, ingests)
 }
 
 // medianIngest runs `weir ingest` n times into a fresh data directory each time and
