@@ -14,6 +14,9 @@ func (s *Server) document() map[string]any {
 	paths := map[string]any{}
 	for _, rt := range s.routes() {
 		op := map[string]any{"summary": rt.summary}
+		if rt.doc != "" {
+			op["description"] = rt.doc
+		}
 		if rt.public {
 			op["security"] = []any{}
 		}

@@ -9,7 +9,7 @@ type route struct {
 	method, path string // path in OpenAPI form: /api/v1/insights/{id}
 	public       bool   // served without a token
 	handler      http.HandlerFunc
-	summary      string
+	summary, doc string
 	params       []param
 	responses    map[string]string // status → description; 200 is added when missing
 }
@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 				{name: "order", in: "query", typ: "string", enum: []string{"flows", "bytes"}}},
 			responses: map[string]string{"400": "a bad filter (with its position) or parameter"}},
 		{method: "GET", path: "/api/v1/stats", summary: "What the store holds", handler: s.stats},
+		s.insightRoute(),
 	}
 	return append(rs, s.extraRoutes...)
 }
