@@ -60,11 +60,14 @@ func newInsightsCmd(g *globals) *cobra.Command {
 				for k, v := range extra {
 					q.Set(k, v)
 				}
-				rows, err := g.remoteRows(ctx, "/api/v1/insights/"+url.PathEscape(id), q, "rows")
+				rows, columns, err := g.remote(ctx, "/api/v1/insights/"+url.PathEscape(id), q, "rows")
 				if err != nil {
 					return err
 				}
-				return writeTable(cmd.OutOrStdout(), g.output, columnsOf(rows), rows)
+				if columns == nil {
+					columns = columnsOf(rows)
+				}
+				return writeTable(cmd.OutOrStdout(), g.output, columns, rows)
 			}
 			st, err := g.openStore(ctx)
 			if err != nil {

@@ -17,6 +17,12 @@ import (
 // writer, so while `weir serve` or `weir demo` holds it, read commands go through
 // the API. key is the JSON field holding the rows ("flows" or "rows").
 func (g *globals) remoteRows(ctx context.Context, path string, params url.Values, key string) ([]duckdb.Row, error) {
+	rows, _, err := g.remote(ctx, path, params, key)
+	return rows, err
+}
+
+// remote is remoteRows that also returns the answer's "columns", when it has them.
+func (g *globals) remote(ctx context.Context, path string, params url.Values, key string) ([]duckdb.Row, []string, error) {
 	token := g.token
 	if token == "" {
 		token = os.Getenv("WEIR_TOKEN")
@@ -24,23 +30,31 @@ func (g *globals) remoteRows(ctx context.Context, path string, params url.Values
 	u := strings.TrimSuffix(g.server, "/") + path + "?" + params.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("--server: %w", err)
+		return nil, nil, fmt.Errorf("--server: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	client := &http.Client{Timeout: 2 * time.Minute}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	dec := json.NewDecoder(resp.Body)
 	dec.UseNumber() // byte counts print as numbers, not 1.5e+09
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil {
-		return nil, fmt.Errorf("%s: %s: not a weir API answer: %w", g.server, resp.Status, err)
+		return nil, nil, fmt.Errorf("%s: %s: not a weir API answer: %w", g.server, resp.Status, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %v", g.server, body["error"])
+		return nil, nil, fmt.Errorf("%s: %v", g.server, body["error"])
+	}
+	var columns []string
+	if cs, ok := body["columns"].([]any); ok {
+		for _, c := range cs {
+			if name, ok := c.(string); ok {
+				columns = append(columns, name)
+			}
+		}
 	}
 	list, _ := body[key].([]any)
 	rows := make([]duckdb.Row, 0, len(list))
@@ -49,5 +63,5 @@ func (g *globals) remoteRows(ctx context.Context, path string, params url.Values
 			rows = append(rows, duckdb.Row(m))
 		}
 	}
-	return rows, nil
+	return rows, columns, nil
 }
