@@ -35,6 +35,7 @@ type Configuration struct {
 // Dependencies of the API.
 type Dependencies struct {
 	Flows FlowReader
+	Maps  MapReader // may be nil: the maps then answer 503
 }
 
 // Server serves the API.
@@ -43,8 +44,6 @@ type Server struct {
 	cfg    Configuration
 	deps   Dependencies
 	mux    *http.ServeMux
-
-	extraRoutes []route // routes other files of the package add (see routes.go)
 }
 
 // New returns a Server.

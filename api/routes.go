@@ -48,5 +48,5 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/stats", summary: "What the store holds", handler: s.stats},
 		s.insightRoute(),
 	}
-	return append(rs, s.extraRoutes...)
+	return append(rs, s.mapRoutes()...)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/weirhq/weir/enrich/roles"
 	"github.com/weirhq/weir/flow"
 	"github.com/weirhq/weir/ingest"
 	"github.com/weirhq/weir/store/duckdb"
@@ -123,6 +124,13 @@ func (p *Pipeline) Ingest(ctx context.Context, paths []string) (sum Summary, err
 		return sum, fmt.Errorf("rollup: %w", err)
 	}
 	p.logger.Debug("rolled up", "hours", hours, "took", time.Since(t0))
+	// Workloads the inventory gives no role get one from their traffic, over
+	// everything stored (it reads the rollup, so it comes after Rollup).
+	inferred, err := roles.Infer(ctx, p.deps.Store, time.Time{}, time.Time{})
+	if err != nil {
+		return sum, fmt.Errorf("infer roles: %w", err)
+	}
+	p.logger.Debug("inferred roles", "workloads", len(inferred))
 	for _, st := range append(dnsInputs, flowInputs...) {
 		sum.Accepted += st.summary.Accepted
 		sum.Rejected += st.summary.Rejected

@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weirhq/weir/api"
+	"github.com/weirhq/weir/enrich"
+	"github.com/weirhq/weir/graph"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -33,12 +35,16 @@ func newServeCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			tables, err := g.loadEnrichment(ctx, st)
+			if err != nil {
+				return err
+			}
 			token := os.Getenv("WEIR_TOKEN")
 			if token == "" {
 				token = newToken()
 				fmt.Fprintf(cmd.OutOrStdout(), "API token (shown once): %s\n", token)
 			}
-			return serveAPI(ctx, g, cmd, st, listen, token)
+			return serveAPI(ctx, g, cmd, st, tables, listen, token)
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to serve on")
@@ -52,8 +58,16 @@ func newToken() string {
 }
 
 // serveAPI serves until ctx ends (Ctrl-C), then shuts down cleanly.
-func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.Store, listen, token string) error {
-	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}}, api.Dependencies{Flows: st})
+func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.Store, tables *enrich.Tables, listen, token string) error {
+	var workloads graph.Workloads
+	if tables.Inventory != nil {
+		workloads = tables.Inventory
+	}
+	maps, err := graph.New(graph.Configuration{}, graph.Dependencies{Flows: st, Workloads: workloads})
+	if err != nil {
+		return err
+	}
+	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}}, api.Dependencies{Flows: st, Maps: maps})
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)

@@ -192,19 +192,26 @@ func loadEndpoints(ctx context.Context, db *sql.DB) (*endpointCodes, error) {
 	for _, c := range endpointColumns {
 		cols.WriteString(", " + c.name)
 	}
-	rows, err := db.QueryContext(ctx, "SELECT id"+cols.String()+" FROM endpoints")
+	rows, err := db.QueryContext(ctx, "SELECT id"+cols.String()+", role_inferred FROM endpoints")
 	if err != nil {
 		return nil, fmt.Errorf("load endpoints: %w", err)
 	}
 	defer rows.Close()
 	var k epKey
+	var inferred bool
 	dest := []any{new(uint32)}
 	for i := range k {
 		dest = append(dest, &k[i])
 	}
+	dest = append(dest, &inferred)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("load endpoints: %w", err)
+		}
+		if inferred {
+			// Keyed by what enrichment gives (no role), so that the endpoint's new
+			// flows keep pointing at it and show the inferred role.
+			k[3] = 0
 		}
 		id := *dest[0].(*uint32)
 		e.ids[k] = id

@@ -3,7 +3,7 @@ package duckdb
 import "strings"
 
 // schemaVersion is bumped when the DDL changes incompatibly.
-const schemaVersion = 2
+const schemaVersion = 3
 
 func ddl() []string {
 	var flows strings.Builder
@@ -21,10 +21,11 @@ func ddl() []string {
 	for _, c := range endpointColumns {
 		ep.WriteString(", " + c.name + " " + sqlType(c.kind) + " NOT NULL")
 	}
-	ep.WriteString(")")
+	// role_inferred: role was inferred from traffic (enrich/roles), not given by the inventory.
+	ep.WriteString(", role_inferred BOOLEAN NOT NULL DEFAULT false)")
 	zeros := strings.Repeat(", 0", len(endpointColumns))
 	// Endpoint 0: nothing known of that end.
-	ep0 := "INSERT INTO endpoints SELECT 0" + zeros + " WHERE NOT EXISTS (SELECT 1 FROM endpoints WHERE id = 0)"
+	ep0 := "INSERT INTO endpoints SELECT 0" + zeros + ", false WHERE NOT EXISTS (SELECT 1 FROM endpoints WHERE id = 0)"
 
 	var rollup strings.Builder
 	rollup.WriteString("CREATE TABLE IF NOT EXISTS flows_1h (ts UINTEGER NOT NULL")

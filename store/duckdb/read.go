@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ var FieldNames = func() []string {
 		}
 	}
 	for _, side := range []string{"src_", "dst_"} {
-		for _, c := range endpointColumns {
+		for _, c := range endpointReadColumns {
 			names = append(names, fieldName(side+c.name))
 		}
 	}
@@ -51,7 +52,7 @@ var readColumns = func() []column {
 		}
 	}
 	for _, side := range []string{"src_", "dst_"} {
-		for _, c := range endpointColumns {
+		for _, c := range endpointReadColumns {
 			cols = append(cols, column{side + c.name, c.kind})
 		}
 	}
@@ -109,8 +110,12 @@ var flowSelect = func() string {
 	return b.String()
 }()
 
+// endpointReadColumns are the endpoint columns a read shows: the attributes and
+// whether the role was inferred rather than given (not part of an endpoint's key).
+var endpointReadColumns = append(slices.Clip(endpointColumns), column{"role_inferred", kBool})
+
 func isEndpointColumn(name string) bool {
-	for _, c := range endpointColumns {
+	for _, c := range endpointReadColumns {
 		if c.name == name {
 			return true
 		}

@@ -396,7 +396,7 @@ func (w *Writer) insertDict(ctx context.Context, b *Batch) error {
 		}
 		rec := array.NewRecordBatch(endpointSchema, cols, int64(len(b.eps)))
 		defer rec.Release()
-		if err := w.insertFrom(ctx, endpointSchema, rec, "INSERT INTO endpoints SELECT * FROM %s"); err != nil {
+		if err := w.insertFrom(ctx, endpointSchema, rec, "INSERT INTO endpoints BY NAME SELECT * FROM %s"); err != nil {
 			return fmt.Errorf("insert endpoints: %w", err)
 		}
 	}
