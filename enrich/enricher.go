@@ -66,12 +66,16 @@ func (e *Enricher) Enrich(r *flow.Record) {
 		}
 	}
 
-	if svc, ok := e.t.Services.Lookup(r.Proto, r.SrcPort, r.DstPort); ok {
+	svc, ok := e.t.Services.Lookup(r.Proto, r.SrcPort, r.DstPort)
+	r.ServicePort = serverPort(r, svc.Port)
+	// Formats that log each direction as its own record (AWS, GCP, NetFlow) give
+	// the server's answer a record whose source is the server.
+	r.Answer = unidirectional[r.Format] && r.ServicePort == r.SrcPort && r.SrcPort != r.DstPort
+	if ok {
 		r.Service, r.ServiceRisk, r.ServiceCategory = svc.Name, svc.Risk, svc.Category
-		// Formats that log each direction as its own record (AWS, GCP, NetFlow)
-		// report a connection twice: the server's answer stands for no new
-		// connection, so that flows counts connections whatever the format.
-		if unidirectional[r.Format] && svc.Port == r.SrcPort && svc.Port != r.DstPort {
+		// The answer stands for no new connection, so that flows counts
+		// connections whatever the format.
+		if r.Answer && svc.Port != 0 {
 			r.Flows = 0
 		}
 	}
@@ -96,6 +100,23 @@ func (e *Enricher) Enrich(r *flow.Record) {
 		r.Category = "internet"
 	}
 }
+
+// serverPort is the port of the connection's server: the catalog's when it knows
+// the service (or a well-known port is on one end), else the end that is not an
+// ephemeral port (an answer's source port), else the destination port.
+func serverPort(r *flow.Record, catalog uint16) uint16 {
+	switch {
+	case catalog != 0:
+		return catalog
+	case r.DstPort >= ephemeral && r.SrcPort < ephemeral:
+		return r.SrcPort
+	}
+	return r.DstPort
+}
+
+// ephemeral is where the ports clients pick from start on most systems (IANA
+// 49152; Linux 32768).
+const ephemeral = 32768
 
 // unidirectional are the formats whose records each carry one direction.
 var unidirectional = map[string]bool{"aws-vpc": true, "gcp-vpc": true, "netflow": true, "sflow": true}

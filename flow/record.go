@@ -44,6 +44,8 @@ type Record struct {
 
 	// Classification, set by enrichment.
 	Service         string // e.g. SMB, RDP, HTTPS
+	ServicePort     uint16 // the server's port, whichever end it is: the key of "service, port" views
+	Answer          bool   // the record is the server's half (its source is the server), in formats that log each direction
 	ServiceRisk     Risk
 	ServiceCategory string // e.g. remote access, lateral movement
 	Category        string // dst.category: cloud, ai, saas, cdn, internet, internal

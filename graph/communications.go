@@ -35,7 +35,7 @@ func (m *Maps) Communications(ctx context.Context, group string, p Params) (*Map
 		return nil, err
 	}
 	from, until := p.Until.Add(-p.Window), p.Until
-	by := []string{"src." + group, "dst." + group, "service", "service.category", "proto", "dst.port", "action"}
+	by := []string{"src." + group, "dst." + group, "service", "service.category", "proto", "service.port", "answer", "action"}
 	if group != "zone" {
 		by = append(by, "src.zone", "dst.zone")
 	}

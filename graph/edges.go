@@ -20,6 +20,7 @@ type fact struct {
 	direction                        string
 	service, category, proto, action string
 	port                             uint16
+	answer                           bool // the server's half of connections (formats that log each direction)
 	flows, bytes, bytesRev, packets  uint64
 }
 
@@ -38,9 +39,10 @@ func readFact(r duckdb.Row, group string) fact {
 		service: text(r, "service"), category: text(r, "service.category"), proto: text(r, "proto"),
 		action: text(r, "action"),
 		flows:  number(r, "flows"), bytes: number(r, "bytes"), bytesRev: number(r, "bytes_rev"), packets: number(r, "packets")}
-	if p, ok := r["dst.port"].(uint16); ok {
+	if p, ok := r["service.port"].(uint16); ok {
 		f.port = p
 	}
+	f.answer, _ = r["answer"].(bool)
 	return f
 }
 
@@ -91,12 +93,12 @@ type edgeSet struct {
 
 func newEdgeSet() *edgeSet { return &edgeSet{m: map[[2]string]*Edge{}} }
 
-// add counts f on the edge from → to. A group of answers only (flows 0: the
-// server's half of a connection, which AWS, GCP and NetFlow log as a record of
-// its own) adds its bytes to the reverse edge's bytes_rev when that edge exists,
-// so a connection is one edge whatever the format; callers add such facts last.
+// add counts f on the edge from → to. A group of answers (the server's half of a
+// connection, which AWS, GCP and NetFlow log as a record of its own) adds its
+// bytes to the reverse edge's bytes_rev when that edge exists, so a connection is
+// one edge whatever the format; callers add such facts last.
 func (s *edgeSet) add(from, to string, f *fact) {
-	if f.flows == 0 {
+	if f.answer {
 		if rev := s.m[[2]string{to, from}]; rev != nil {
 			rev.BytesRev += f.bytes
 			rev.Bytes += f.bytesRev
@@ -155,10 +157,15 @@ func (s *edgeSet) sorted() []Edge {
 	return out
 }
 
-// byFlowsFirst orders facts with connections before answers-only groups, which
+// byFlowsFirst orders facts with the requests before the answers, which
 // edgeSet.add folds into the reverse edge.
 func byFlowsFirst(facts []fact) {
-	slices.SortStableFunc(facts, func(a, b fact) int {
-		return cmp.Compare(min(b.flows, 1), min(a.flows, 1))
-	})
+	slices.SortStableFunc(facts, func(a, b fact) int { return cmp.Compare(answerRank(a), answerRank(b)) })
+}
+
+func answerRank(f fact) int {
+	if f.answer {
+		return 1
+	}
+	return 0
 }

@@ -80,6 +80,11 @@ func (c conn) record(inv *inventory.Inventory) flow.Record {
 	if r.SrcPort == 0 {
 		r.SrcPort = 50123
 	}
+	// As enrichment sets it: the server's port, an answer's source port.
+	r.ServicePort = r.DstPort
+	if r.DstPort >= 32768 && r.SrcPort < 32768 {
+		r.ServicePort, r.Answer = r.SrcPort, true
+	}
 	if c.deny {
 		r.Action = flow.Deny
 	}

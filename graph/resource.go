@@ -129,9 +129,9 @@ type link struct {
 var (
 	internalKeys = []string{"src.workload", "src.ip", "src.zone", "src.country", "src.threat",
 		"dst.workload", "dst.ip", "dst.zone", "dst.country", "dst.threat",
-		"direction", "service", "service.category", "proto", "dst.port", "action"}
+		"direction", "service", "service.category", "proto", "service.port", "answer", "action"}
 	externalKeys = []string{"src.workload", "src.zone", "src.country", "dst.workload", "dst.zone", "dst.country",
-		"direction", "service", "service.category", "proto", "dst.port", "action"}
+		"direction", "service", "service.category", "proto", "service.port", "answer", "action"}
 )
 
 // fetch reads the traffic of the frontier's workloads but that with workloads
@@ -283,12 +283,10 @@ func (b *resourceBuilder) grow(links []link, frontier []string, depth int) []str
 	return next
 }
 
-// connectionsFirst orders links with connections before answers-only groups,
-// which edgeSet.add folds into the reverse edge.
+// connectionsFirst orders links with the requests before the answers, which
+// edgeSet.add folds into the reverse edge.
 func connectionsFirst(links []link) {
-	slices.SortStableFunc(links, func(a, b link) int {
-		return cmp.Compare(min(b.f.flows, 1), min(a.f.flows, 1))
-	})
+	slices.SortStableFunc(links, func(a, b link) int { return cmp.Compare(answerRank(a.f), answerRank(b.f)) })
 }
 
 func workloadID(name string) string { return NodeWorkload + "/" + name }

@@ -158,7 +158,7 @@ func (m *Maps) Summary(ctx context.Context, workload string, p Params) (*Resourc
 	}
 	s.MaliciousIPs = top(s.MaliciousIPs, p.Limit, func(r MaliciousRow) Measures { return r.Measures })
 
-	rows, err := ask("workload = "+w+" and service.risk >= medium", []string{"service", "proto", "dst.port", "service.risk"}, "")
+	rows, err := ask("workload = "+w+" and service.risk >= medium and answer = false", []string{"service", "proto", "service.port", "service.risk"}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (m *Maps) Summary(ctx context.Context, workload string, p Params) (*Resourc
 		if ms.FlowsNow+ms.FlowsPrev == 0 {
 			continue // answers alone: their destination port is the client's, not the service's
 		}
-		port, _ := r["dst.port"].(uint16)
+		port, _ := r["service.port"].(uint16)
 		s.RiskyServices = append(s.RiskyServices, ServiceRow{Service: text(r, "service"), Proto: text(r, "proto"), Port: port,
 			Risk: text(r, "service.risk"), Measures: ms})
 	}

@@ -73,7 +73,7 @@ func servicePorts(recs []flow.Record, w window, keep func(r *flow.Record) bool) 
 		if acc[k] == nil {
 			acc[k] = map[uint16]uint64{}
 		}
-		acc[k][r.DstPort] += uint64(r.Flows)
+		acc[k][r.ServicePort] += uint64(r.Flows)
 	})
 	out := map[string]string{}
 	for k, m := range acc {

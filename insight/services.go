@@ -27,7 +27,7 @@ func byService(keys []string) func(context.Context, Source, *def, *request, *Res
 		if err != nil {
 			return err
 		}
-		portRows, err := rq.aggregate(ctx, src, res, own, []string{"service", "proto", "dst.port"}, "", mergeLimit)
+		portRows, err := rq.aggregate(ctx, src, res, own, []string{"service", "proto", "service.port"}, "", mergeLimit)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func byService(keys []string) func(context.Context, Source, *def, *request, *Res
 		for _, r := range portRows {
 			if f := u64(r["flows_now"]) + u64(r["flows_prev"]); f > 0 {
 				k := keyOf([]any{r["service"], r["proto"]})
-				ports[k] = append(ports[k], portFlows{portNumber(r["dst.port"]), f})
+				ports[k] = append(ports[k], portFlows{portNumber(r["service.port"]), f})
 			}
 		}
 		names := []string{keys[0], "port"}

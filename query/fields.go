@@ -139,6 +139,8 @@ var global = []struct {
 	{"vpc", "vpc", kindText, exact, 0, "VPC or VNet"},
 	{"service", "service", kindText, lower, 0, "service, e.g. SMB, RDP, HTTPS"},
 	{"service.risk", "service_risk", kindRisk, exact, 0, "service risk: none < low < medium < high"},
+	{"service.port", "service_port", kindNumber, exact, math.MaxUint16, "the server's port, whichever end it is (dst.port of a request, src.port of an answer)"},
+	{"answer", "answer", kindBool, exact, 0, "the record is the server's answer (formats that log each direction: AWS, GCP, NetFlow)"},
 	{"service.category", "service_category", kindText, lower, 0, "service category, e.g. remote access"},
 	{"dst.category", "category", kindText, lower, 0, "destination category: cloud, ai, saas, cdn, internet, internal"},
 	{"category", "category", kindText, lower, 0, "same as dst.category"},

@@ -3,7 +3,7 @@ package duckdb
 import "strings"
 
 // schemaVersion is bumped when the DDL changes incompatibly.
-const schemaVersion = 3
+const schemaVersion = 5
 
 func ddl() []string {
 	var flows strings.Builder

@@ -68,6 +68,8 @@ func fieldName(col string) string {
 		return "end"
 	case "service_risk":
 		return "service.risk"
+	case "service_port":
+		return "service.port"
 	case "service_category":
 		return "service.category"
 	case "category":

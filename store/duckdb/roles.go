@@ -43,8 +43,8 @@ const subjectsCTE = `subj AS (
 func usesQuery(ep, peer string, internet flow.Direction, bytesIn, bytesOut string) string {
 	return fmt.Sprintf(`WITH %[1]s,
 	g AS (
-		SELECT s.sk, GROUPING(f.proto, f.dst_port)::INTEGER AS total,
-			coalesce(f.proto, 0) AS proto, coalesce(f.dst_port, 0) AS port, arg_max(f.service, f.flows) AS svc,
+		SELECT s.sk, GROUPING(f.proto, f.service_port)::INTEGER AS total,
+			coalesce(f.proto, 0) AS proto, coalesce(f.service_port, 0) AS port, arg_max(f.service, f.flows) AS svc,
 			count(DISTINCT f.%[3]s) AS peers,
 			count(DISTINCT f.%[3]s) FILTER (WHERE f.direction = %[4]d) AS internal,
 			count(DISTINCT f.%[3]s) FILTER (WHERE f.direction = %[5]d) AS internet,
@@ -53,7 +53,7 @@ func usesQuery(ep, peer string, internet flow.Direction, bytesIn, bytesOut strin
 		FROM flows_1h f JOIN subj s ON s.id = f.%[2]s
 		WHERE f.ts >= ? AND f.ts < ? AND f.action <> %[8]d AND f.flows > 0
 			AND (f.proto <> %[9]d OR f.bytes + f.bytes_rev >= %[10]d * f.flows)
-		GROUP BY GROUPING SETS ((s.sk, f.proto, f.dst_port), (s.sk)))
+		GROUP BY GROUPING SETS ((s.sk, f.proto, f.service_port), (s.sk)))
 	SELECT g.sk, g.total, g.proto, g.port, coalesce(d.s, ''), g.peers, g.internal, g.internet, g.flows, g.b_in, g.b_out, g.hours
 	FROM g LEFT JOIN dict d ON d.domain = 'service' AND d.id = g.svc AND g.total = 0
 	ORDER BY g.sk, g.total, g.proto, g.port`,

@@ -59,7 +59,7 @@ func (e *estate) flows(h time.Time) []flow.Record {
 	add := func(src, dst host, port uint16, n int) {
 		for i := range n {
 			r := flow.Record{Start: h.Add(time.Duration(len(out)) * time.Second), SrcIP: src.ip, DstIP: dst.ip,
-				SrcPort: uint16(40000 + i), DstPort: port, Proto: flow.ProtoTCP, Bytes: 2000, BytesRev: 8000,
+				SrcPort: uint16(40000 + i), DstPort: port, ServicePort: port, Proto: flow.ProtoTCP, Bytes: 2000, BytesRev: 8000,
 				Packets: 10, Flows: 1, Action: flow.Allow, Format: "azure-vnet", Cloud: "azure",
 				Src: src.side, Dst: dst.side, Service: services[port], Category: "internal"}
 			r.End = r.Start
@@ -293,7 +293,7 @@ func TestSetInferredRolesNeverOverwritesAGivenRole(t *testing.T) {
 	}
 	cached := workload("10.0.0.70", "REDIS1", "cache")
 	ingestFlows(t, s, []flow.Record{{Start: time.Date(2026, 1, 14, 11, 0, 0, 0, time.UTC), SrcIP: e.app.ip, DstIP: cached.ip,
-		DstPort: 6379, Proto: flow.ProtoTCP, Flows: 1, Src: e.app.side, Dst: cached.side}})
+		DstPort: 6379, ServicePort: 6379, Proto: flow.ProtoTCP, Flows: 1, Src: e.app.side, Dst: cached.side}})
 	s.db.QueryRow(`SELECT count(*) FROM dict WHERE domain = 'role' AND s = 'cache'`).Scan(&codes)
 	if codes != 1 {
 		t.Errorf("cache: %d dict rows after a batch used it", codes)

@@ -41,18 +41,19 @@ var flowColumns = func() []column {
 		{"bytes", kU64}, {"bytes_rev", kU64}, {"packets", kU64}, {"packets_rev", kU64}, {"flows", kU32},
 		{"action", kU8}, {"direction", kU8}, {"reporter", kU8},
 		{"format", kCode}, {"exporter", kCode}, {"cloud", kCode}, {"account", kCode}, {"region", kCode}, {"vpc", kCode},
-		{"service", kCode}, {"service_risk", kU8}, {"service_category", kCode},
+		{"service", kCode}, {"service_port", kU16}, {"answer", kBool}, {"service_risk", kU8}, {"service_category", kCode},
 		{"category", kCode}, {"llm_provider", kCode}, {"llm_sanctioned", kBool},
 	}
 	return append(cols, column{"src_ep", kEP}, column{"dst_ep", kEP})
 }()
 
 // rollupDims are the flows columns kept in the hourly rollup: everything but the
-// source port, the TCP flags, the exporter and the instance ids, which would keep
-// one row per connection. Measures are summed; "records" counts raw rows.
+// ports, the TCP flags, the exporter and the reporter, which would keep one row per
+// connection (an answer's destination port is the client's ephemeral one). The
+// server's port stays, as service_port. Measures are summed; "records" counts raw rows.
 var rollupDims = func() []string {
 	drop := map[string]bool{"ts_start": true, "ts_end": true, "src_port": true, "tcp_flags": true,
-		"exporter": true, "reporter": true,
+		"exporter": true, "reporter": true, "dst_port": true,
 		"bytes": true, "bytes_rev": true, "packets": true, "packets_rev": true, "flows": true}
 	var dims []string
 	for _, c := range flowColumns {

@@ -144,6 +144,9 @@ func (w *Writer) Append(r *flow.Record) {
 	str(r.Region)
 	str(r.VPC)
 	str(r.Service)
+	u16(r.ServicePort)
+	w.b[i].(*array.BooleanBuilder).Append(r.Answer)
+	i++
 	u8(uint8(r.ServiceRisk))
 	str(r.ServiceCategory)
 	str(r.Category)
