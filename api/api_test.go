@@ -83,7 +83,7 @@ func TestFlowsAPI(t *testing.T) {
 		t.Errorf("flows = %v; want RDP then SMB, newest first", got.Flows)
 	}
 	code, body = get(t, ts.URL+"/api/v1/flows?q=dst.rol%3Ddb", "secret")
-	if code != 400 || !strings.Contains(body, `"position": 1`) || !strings.Contains(body, "dst.role") {
+	if code != 400 || !strings.Contains(body, `"position":1`) || !strings.Contains(body, "dst.role") {
 		t.Errorf("bad filter: %d %s; want 400 with the position and a suggestion", code, body)
 	}
 	code, body = get(t, ts.URL+"/api/v1/flows?format=csv&q=service%3DHTTPS", "secret")

@@ -124,9 +124,7 @@ func (s *Server) timeRange(window, until string) (time.Time, time.Time, error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	json.NewEncoder(w).Encode(v) // compact: maps run to hundreds of kilobytes
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

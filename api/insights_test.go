@@ -38,7 +38,7 @@ func TestInsightAPI(t *testing.T) {
 		code      int
 		want      string
 	}{
-		{"workloads-by-role", "service=SMB&window=2h", 200, `"flows_now": 2`},
+		{"workloads-by-role", "service=SMB&window=2h", 200, `"flows_now":2`},
 		{"workloads-by-role", "service=SMB&format=csv", 200, "src.ip,src.workload,dst.role,flows_now"},
 		{"nope", "", 404, `"insights"`},
 		{"zones", "q=service%20%3D", 400, `"position"`},

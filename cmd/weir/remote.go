@@ -15,7 +15,8 @@ import (
 
 // remoteRows asks a running weir (--server) for rows: an embedded database has one
 // writer, so while `weir serve` or `weir demo` holds it, read commands go through
-// the API. key is the JSON field holding the rows ("flows" or "rows").
+// the API. key is the JSON field holding the rows ("flows" or "rows"), or empty
+// when the answer is one object.
 func (g *globals) remoteRows(ctx context.Context, path string, params url.Values, key string) ([]duckdb.Row, error) {
 	rows, _, err := g.remote(ctx, path, params, key)
 	return rows, err
@@ -55,6 +56,9 @@ func (g *globals) remote(ctx context.Context, path string, params url.Values, ke
 				columns = append(columns, name)
 			}
 		}
+	}
+	if key == "" { // the answer is one object
+		return []duckdb.Row{duckdb.Row(body)}, nil, nil
 	}
 	list, _ := body[key].([]any)
 	rows := make([]duckdb.Row, 0, len(list))

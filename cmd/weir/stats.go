@@ -14,6 +14,17 @@ func newStatsCmd(g *globals) *cobra.Command {
 		Short: "Say what the store holds",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			w := cmd.OutOrStdout()
+			if g.server != "" {
+				rows, err := g.remoteRows(cmd.Context(), "/api/v1/stats", nil, "")
+				if err != nil {
+					return err
+				}
+				s := rows[0]
+				fmt.Fprintf(w, "flows: %v\nrollup rows (hourly): %v\ninputs: %v\nfirst: %v\nlast: %v\n",
+					s["flows"], s["rollup_rows"], s["inputs"], s["first"], s["last"])
+				return nil
+			}
 			st, err := g.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -23,7 +34,6 @@ func newStatsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "flows: %d\nrollup rows (hourly): %d\ninputs: %d\n", s.Flows, s.RollupRows, s.Inputs)
 			if s.Flows > 0 {
 				fmt.Fprintf(w, "first: %s\nlast: %s\n", s.First.Format("2006-01-02T15:04:05Z"), s.Last.Format("2006-01-02T15:04:05Z"))

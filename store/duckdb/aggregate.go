@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -140,27 +141,49 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		where = "TRUE"
 	}
 
-	var inner, outer, group, tie strings.Builder
+	// Two stages: the scan groups by the endpoint codes (src_ep, dst_ep) and the
+	// flow's own keys, all narrow integers; only then are the endpoints' attributes
+	// looked up and the few rows left grouped by them. Grouping the scan by the
+	// attributes themselves would join and hash every row on wide keys.
+	epKeys := map[string]string{"se": "src_ep", "de": "dst_ep"}
+	var scan, scanGroup, regroup, regroupBy, outer, tie strings.Builder
+	sep := func(b *strings.Builder) {
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+	}
+	for _, alias := range []string{"se", "de"} {
+		if joins[alias] {
+			sep(&scan)
+			fmt.Fprintf(&scan, "f.%s AS ep_%s", epKeys[alias], alias)
+			sep(&scanGroup)
+			fmt.Fprintf(&scanGroup, "ep_%s", alias)
+		}
+	}
 	for i, k := range keys {
-		if i > 0 {
-			group.WriteString(", ")
-		}
-		fmt.Fprintf(&group, "k%d", i)
+		sep(&regroup)
+		sep(&regroupBy)
+		fmt.Fprintf(&regroupBy, "k%d", i)
 		fmt.Fprintf(&tie, ", d%d NULLS FIRST", i)
-		if k.field == "time" {
-			fmt.Fprintf(&inner, "(f.%s // %d * %d)::UBIGINT AS k%d, ", ts, bucket, bucket, i)
-			fmt.Fprintf(&outer, "g.k%d AS d%d, ", i, i)
-			continue
-		}
-		fmt.Fprintf(&inner, "%s AS k%d, ", k.expr, i)
-		switch k.kind {
-		case kCode:
-			fmt.Fprintf(&outer, "(SELECT s FROM dict WHERE domain = '%s' AND id = g.k%d) AS d%d, ", k.domain, i, i)
-		case kIP:
-			fmt.Fprintf(&outer, "(SELECT ip FROM ips WHERE id = g.k%d) AS d%d, ", i, i)
+		switch {
+		case k.field == "time":
+			sep(&scan)
+			fmt.Fprintf(&scan, "(f.%s // %d * %d)::UBIGINT AS k%d", ts, bucket, bucket, i)
+			sep(&scanGroup)
+			fmt.Fprintf(&scanGroup, "k%d", i)
+			fmt.Fprintf(&regroup, "p.k%d AS k%d", i, i)
+		case k.endpointSide != "":
+			fmt.Fprintf(&regroup, "%s AS k%d", k.expr, i) // se.role, de.zone ...
 		default:
-			fmt.Fprintf(&outer, "g.k%d AS d%d, ", i, i)
+			sep(&scan)
+			fmt.Fprintf(&scan, "%s AS k%d", k.expr, i)
+			sep(&scanGroup)
+			fmt.Fprintf(&scanGroup, "k%d", i)
+			fmt.Fprintf(&regroup, "p.k%d AS k%d", i, i)
 		}
+		// Codes come back as codes: the store's dictionaries name them in Go,
+		// cheaper than a join on dict per key.
+		fmt.Fprintf(&outer, "g.k%d AS d%d, ", i, i)
 	}
 	measures := Measures
 	sums := []string{"flows", "bytes", "bytes_rev", "packets", count}
@@ -169,39 +192,50 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		measures = CompareMeasures
 	}
 	for i, m := range Measures {
+		sep(&scan)
 		if q.Split.IsZero() {
-			fmt.Fprintf(&inner, "sum(%s)::UBIGINT AS %s", sums[i], m)
+			fmt.Fprintf(&scan, "sum(%s)::UBIGINT AS %s", sums[i], m)
 		} else {
-			fmt.Fprintf(&inner, "coalesce(sum(%[1]s) FILTER (WHERE f.%[3]s >= ?), 0)::UBIGINT AS %[2]s_now, "+
+			fmt.Fprintf(&scan, "coalesce(sum(%[1]s) FILTER (WHERE f.%[3]s >= ?), 0)::UBIGINT AS %[2]s_now, "+
 				"coalesce(sum(%[1]s) FILTER (WHERE f.%[3]s < ?), 0)::UBIGINT AS %[2]s_prev", sums[i], m, ts)
 			args = append(args, epoch(q.Split), epoch(q.Split))
 		}
-		if i < len(Measures)-1 {
-			inner.WriteString(", ")
-		}
 	}
-	if q.Extra != "" {
-		joins["se"], joins["de"] = true, true
-		where = "(" + where + ") AND (" + q.Extra + ")"
+	for _, m := range measures {
+		sep(&regroup)
+		fmt.Fprintf(&regroup, "sum(p.%s)::UBIGINT AS %s", m, m)
 	}
 	from := table + " f"
-	for _, alias := range []string{"se", "de"} {
-		if joins[alias] {
-			from += fmt.Sprintf(" JOIN endpoints %s ON %s.id = f.%s_ep", alias, alias, map[string]string{"se": "src", "de": "dst"}[alias])
-		}
+	if q.Extra != "" {
+		// The extra condition reads the endpoints: join them in the scan.
+		where = "(" + where + ") AND (" + q.Extra + ")"
+		from += " JOIN endpoints se ON se.id = f.src_ep JOIN endpoints de ON de.id = f.dst_ep"
 	}
 	groupBy := ""
-	if len(keys) > 0 {
-		groupBy = " GROUP BY " + group.String()
+	if scanGroup.Len() > 0 {
+		groupBy = " GROUP BY " + scanGroup.String()
+	}
+	scanSQL := "SELECT " + scan.String() + " FROM " + from + " WHERE f." + ts + " >= ? AND f." + ts + " < ? AND (" + where + ")" + groupBy
+	grouped := scanSQL
+	if joins["se"] || joins["de"] {
+		regroupFrom := "(" + scanSQL + ") p"
+		for _, alias := range []string{"se", "de"} {
+			if joins[alias] {
+				regroupFrom += fmt.Sprintf(" JOIN endpoints %s ON %s.id = p.ep_%s", alias, alias, alias)
+			}
+		}
+		grouped = "SELECT " + regroup.String() + " FROM " + regroupFrom
+		if regroupBy.Len() > 0 {
+			grouped += " GROUP BY " + regroupBy.String()
+		}
 	}
 	rank := order + " DESC"
 	if !q.Split.IsZero() {
 		rank = order + "_now DESC, " + order + "_prev DESC"
 	}
-	// Ties are broken by the keys as shown, so the same question always gets the
+	// Ties are broken by the keys' codes, so the same question always gets the
 	// same rows, from the rollup or the raw flows.
-	sql := "SELECT * FROM (SELECT " + outer.String() + strings.Join(measures, ", ") + " FROM (SELECT " + inner.String() +
-		" FROM " + from + " WHERE f." + ts + " >= ? AND f." + ts + " < ? AND (" + where + ")" + groupBy + ") g) " +
+	sql := "SELECT * FROM (SELECT " + outer.String() + strings.Join(measures, ", ") + " FROM (" + grouped + ") g) " +
 		"ORDER BY " + rank + tie.String() + " LIMIT ?"
 	args = append(args, epoch(q.From), epoch(q.Until))
 	args = append(args, q.Args...)
@@ -222,11 +256,16 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		}
 		row := make(Row, n)
 		for i, k := range keys {
-			if k.field == "time" {
+			switch {
+			case k.field == "time":
 				row["time"] = time.Unix(int64(vals[i].(uint64)), 0).UTC()
-				continue
+			case k.kind == kCode:
+				row[k.field] = s.dicts[k.domain].name(vals[i].(uint32))
+			case k.kind == kIP:
+				row[k.field] = ipString(s.ips.addr(vals[i].(uint32)))
+			default:
+				row[k.field] = present(k.column, vals[i])
 			}
-			row[k.field] = present(k.column, vals[i])
 		}
 		for i, m := range measures {
 			row[m] = vals[len(keys)+i]
@@ -234,4 +273,12 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		rows = append(rows, row)
 	}
 	return rows, table, res.Err()
+}
+
+// ipString shows a stored address as the ips table spells it.
+func ipString(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }

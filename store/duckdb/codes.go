@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 )
 
 // dictionary maps one domain's strings to the codes stored in flows. The writer
@@ -18,6 +19,32 @@ type dictionary struct {
 	ids     map[string]uint32
 	next    uint32
 	pending []string // assigned since the last take, in code order
+
+	// names turns codes back into strings for queries, which read it while the
+	// writer adds to it: ids and pending are the writer's alone.
+	mu    sync.RWMutex
+	names []string
+}
+
+// learn records that id stands for s.
+func (d *dictionary) learn(s string, id uint32) {
+	d.ids[s] = id
+	d.mu.Lock()
+	for uint32(len(d.names)) <= id {
+		d.names = append(d.names, "")
+	}
+	d.names[id] = s
+	d.mu.Unlock()
+}
+
+// name is the string code id stands for ("" for an unknown code).
+func (d *dictionary) name(id uint32) string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if id < uint32(len(d.names)) {
+		return d.names[id]
+	}
+	return ""
 }
 
 // domainOf is the code space of a column: its name without the side.
@@ -49,7 +76,7 @@ func loadDictionaries(ctx context.Context, db *sql.DB) (map[string]*dictionary, 
 		if d == nil {
 			continue // a domain this version no longer stores
 		}
-		d.ids[s] = id
+		d.learn(s, id)
 		if id >= d.next {
 			d.next = id + 1
 		}
@@ -63,7 +90,7 @@ func (d *dictionary) code(s string) uint32 {
 	}
 	id := d.next
 	d.next++
-	d.ids[s] = id
+	d.learn(s, id)
 	d.pending = append(d.pending, s)
 	return id
 }
@@ -81,6 +108,29 @@ type ipCodes struct {
 	ids     map[netip.Addr]uint32
 	next    uint32
 	pending []netip.Addr
+
+	mu    sync.RWMutex
+	addrs []netip.Addr // by code, for queries
+}
+
+func (c *ipCodes) learn(a netip.Addr, id uint32) {
+	c.ids[a] = id
+	c.mu.Lock()
+	for uint32(len(c.addrs)) <= id {
+		c.addrs = append(c.addrs, netip.Addr{})
+	}
+	c.addrs[id] = a
+	c.mu.Unlock()
+}
+
+// addr is the address code id stands for.
+func (c *ipCodes) addr(id uint32) netip.Addr {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if id < uint32(len(c.addrs)) {
+		return c.addrs[id]
+	}
+	return netip.Addr{}
 }
 
 func loadIPCodes(ctx context.Context, db *sql.DB) (*ipCodes, error) {
@@ -100,7 +150,7 @@ func loadIPCodes(ctx context.Context, db *sql.DB) (*ipCodes, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load ips: id %d: %w", id, err)
 		}
-		c.ids[a] = id
+		c.learn(a, id)
 		if id >= c.next {
 			c.next = id + 1
 		}
@@ -119,7 +169,7 @@ func (c *ipCodes) code(a netip.Addr) uint32 {
 	}
 	id := c.next
 	c.next++
-	c.ids[a] = id
+	c.learn(a, id)
 	c.pending = append(c.pending, a)
 	return id
 }

@@ -295,7 +295,7 @@ func (s *Store) addCodes(ctx context.Context, conn *sql.Conn, domain string, str
 	}
 	return codes, func() {
 		for _, str := range fresh {
-			d.ids[str] = codes[str]
+			d.learn(str, codes[str])
 		}
 		d.next = next
 	}, nil

@@ -26,7 +26,7 @@ func main() {
 		runs    = flag.Int("runs", 5, "query runs (the median is reported)")
 		ingests = flag.Int("ingests", 3, "ingest runs per format (the median is reported)")
 		hub     = flag.Bool("hub", true, "also time the Hub's insights and the resource map on a simulated estate")
-		hubRate = flag.Float64("hub-rate", 16, "volume of the Hub's simulated estate (16: about 10M flows over 48 h)")
+		hubRate = flag.Float64("hub-rate", 18, "volume of the Hub's simulated estate (18: about 10M flows over 48 h)")
 		pipe    = flag.Bool("pipeline", true, "time ingest, size and flows on seeded AWS and Azure logs")
 	)
 	flag.Parse()
