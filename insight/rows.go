@@ -75,7 +75,7 @@ func (rq *request) aggregate(ctx context.Context, src Source, res *Result, own s
 	if err != nil {
 		return nil, err
 	}
-	if table != "flows_1h" {
+	if !duckdb.IsRollup(table) {
 		res.Table = "raw"
 	}
 	return rows, nil

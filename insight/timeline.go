@@ -68,7 +68,7 @@ func timeline(ctx context.Context, src Source, d *def, rq *request, res *Result)
 	if err != nil {
 		return err
 	}
-	if table != "flows_1h" {
+	if !duckdb.IsRollup(table) {
 		res.Table = "raw"
 	}
 	at := map[int64]sums{}

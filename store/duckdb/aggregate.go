@@ -80,19 +80,19 @@ func resolveField(field string) (groupKey, error) {
 	return groupKey{}, fmt.Errorf("cannot group by %q: not a field of the flow record", field)
 }
 
-// rollupHas reports whether flows_1h can stand for flows with these columns.
-func rollupHas(cols []string) bool {
-	for _, c := range cols {
-		if !slices.Contains(rollupDims, c) {
-			return false
+// coarsest is the first rollup with every column in cols, or "".
+func coarsest(cols []string) string {
+	for _, r := range rollups {
+		if !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(r.dims, c) }) {
+			return r.table
 		}
 	}
-	return true
+	return ""
 }
 
-// Aggregate answers q from the hourly rollup when it can (every column the filter
-// and the grouping read is in the rollup, the window falls on whole hours and
-// they are all rolled up), from the raw flows otherwise; table says which.
+// Aggregate answers q from the coarsest rollup that can (every column the filter
+// and the grouping read is in it, the window falls on whole hours and they are
+// all rolled up), from the raw flows otherwise; table says which.
 func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, table string, err error) {
 	keys := make([]groupKey, len(q.By))
 	cols := slices.Clone(q.Columns)
@@ -117,7 +117,7 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 		aligned = false
 	}
 	table, ts, count := "flows", "ts_start", "1"
-	if aligned && rollupHas(cols) {
+	if rollup := coarsest(cols); aligned && rollup != "" {
 		// Hours committed but not yet rolled up are only in the raw flows.
 		var dirty int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dirty_hours WHERE ts >= ? AND ts < ?`,
@@ -125,7 +125,7 @@ func (s *Store) Aggregate(ctx context.Context, q AggregateQuery) (rows []Row, ta
 			return nil, "", fmt.Errorf("aggregate flows: %w", err)
 		}
 		if dirty == 0 {
-			table, ts, count = "flows_1h", "ts", "records"
+			table, ts, count = rollup, "ts", "records"
 		}
 	}
 	order := "flows"

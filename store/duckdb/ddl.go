@@ -3,7 +3,7 @@ package duckdb
 import "strings"
 
 // schemaVersion is bumped when the DDL changes incompatibly.
-const schemaVersion = 5
+const schemaVersion = 6
 
 func ddl() []string {
 	var flows strings.Builder
@@ -27,19 +27,23 @@ func ddl() []string {
 	// Endpoint 0: nothing known of that end.
 	ep0 := "INSERT INTO endpoints SELECT 0" + zeros + ", false WHERE NOT EXISTS (SELECT 1 FROM endpoints WHERE id = 0)"
 
-	var rollup strings.Builder
-	rollup.WriteString("CREATE TABLE IF NOT EXISTS flows_1h (ts UINTEGER NOT NULL")
 	types := map[string]string{}
 	for _, c := range flowColumns {
 		types[c.name] = sqlType(c.kind)
 	}
-	for _, d := range rollupDims {
-		rollup.WriteString(", " + d + " " + types[d] + " NOT NULL")
+	var rollupTables []string
+	for _, r := range rollups {
+		var b strings.Builder
+		b.WriteString("CREATE TABLE IF NOT EXISTS " + r.table + " (ts UINTEGER NOT NULL")
+		for _, d := range r.dims {
+			b.WriteString(", " + d + " " + types[d] + " NOT NULL")
+		}
+		for _, m := range rollupMeasures {
+			b.WriteString(", " + m + " UBIGINT NOT NULL")
+		}
+		b.WriteString(", records UBIGINT NOT NULL)")
+		rollupTables = append(rollupTables, b.String())
 	}
-	for _, m := range rollupMeasures {
-		rollup.WriteString(", " + m + " UBIGINT NOT NULL")
-	}
-	rollup.WriteString(", records UBIGINT NOT NULL)")
 
 	return []string{
 		`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
@@ -53,7 +57,8 @@ func ddl() []string {
 		ep.String(),
 		ep0,
 		flows.String(),
-		rollup.String(),
+		rollupTables[0],
+		rollupTables[1],
 		// One row per input: how far it was read and what came of it. Updated in the
 		// same transaction as the flows it produced, which is what makes a rerun after
 		// a crash resume exactly where the last commit ended.

@@ -41,6 +41,18 @@ var rollupInsert = func() string {
 		"GROUP BY ts_start // 3600 * 3600, " + dims
 }()
 
+// endpointRollupInsert builds flows_1h_ep from flows_1h, hours already summed.
+var endpointRollupInsert = func() string {
+	dims := strings.Join(endpointRollupDims, ", ")
+	var sums []string
+	for _, m := range append(rollupMeasures, "records") {
+		sums = append(sums, "sum("+m+")")
+	}
+	return "INSERT INTO flows_1h_ep (ts, " + dims + ", " + strings.Join(rollupMeasures, ", ") + ", records) " +
+		"SELECT ts, " + dims + ", " + strings.Join(sums, ", ") + " FROM flows_1h " +
+		"WHERE ts IN (SELECT ts FROM dirty_hours) GROUP BY ts, " + dims
+}()
+
 // Rollup rebuilds the hourly rollup for every hour marked since the last call.
 func (s *Store) Rollup(ctx context.Context) (hours int, err error) {
 	conn, err := s.db.Conn(ctx)
@@ -58,7 +70,9 @@ func (s *Store) Rollup(ctx context.Context) (hours int, err error) {
 	defer tx.Rollback()
 	for _, q := range []string{
 		`DELETE FROM flows_1h WHERE ts IN (SELECT ts FROM dirty_hours)`,
+		`DELETE FROM flows_1h_ep WHERE ts IN (SELECT ts FROM dirty_hours)`,
 		rollupInsert,
+		endpointRollupInsert,
 		`DELETE FROM dirty_hours`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -79,8 +93,10 @@ func (s *Store) Retain(ctx context.Context, now time.Time, raw, rollup time.Dura
 		deleted, _ = res.RowsAffected()
 	}
 	if rollup > 0 {
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM flows_1h WHERE ts < ?`, epoch(now.Add(-rollup))); err != nil {
-			return deleted, fmt.Errorf("retention of the rollup: %w", err)
+		for _, r := range rollups {
+			if _, err := s.db.ExecContext(ctx, `DELETE FROM `+r.table+` WHERE ts < ?`, epoch(now.Add(-rollup))); err != nil {
+				return deleted, fmt.Errorf("retention of %s: %w", r.table, err)
+			}
 		}
 	}
 	return deleted, nil
