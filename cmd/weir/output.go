@@ -16,30 +16,13 @@ var tableFields = []string{"start", "src.ip", "src.port", "dst.ip", "dst.port", 
 	"bytes", "packets", "src.workload", "src.zone", "dst.workload", "dst.zone", "dst.country", "dst.domain",
 	"dst.threat", "llm.provider"}
 
+// writeRows writes flows: every field in json and csv, tableFields in a table.
 func writeRows(w io.Writer, output string, rows []duckdb.Row) error {
-	switch output {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if rows == nil {
-			rows = []duckdb.Row{}
-		}
-		return enc.Encode(rows)
-	case "csv":
-		return duckdb.WriteCSV(w, rows)
-	case "table", "":
-		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.ToUpper(strings.Join(tableFields, "\t")))
-		for _, r := range rows {
-			cells := make([]string, len(tableFields))
-			for i, f := range tableFields {
-				cells[i] = r.Cell(f)
-			}
-			fmt.Fprintln(tw, strings.Join(cells, "\t"))
-		}
-		return tw.Flush()
+	columns := duckdb.FieldNames
+	if output == "table" || output == "" {
+		columns = tableFields
 	}
-	return fmt.Errorf("--output %q: want table, json or csv", output)
+	return writeTable(w, output, columns, rows)
 }
 
 // writeTable writes rows with the given columns, in any --output format.
