@@ -44,6 +44,14 @@ func benchHub(weir, work string, rate float64, runs int) {
 	}
 	stored := storedFlows(weir, data)
 
+	// One hunt: every detector over the last 24 hours, as `weir hunt` runs it.
+	t0 := time.Now()
+	if out, err := exec.Command(weir, "hunt", "--data", data, "--until", "2026-01-15T00:00:00Z", "--window", "24h").CombinedOutput(); err != nil {
+		fmt.Printf("hunt: failed: %v\n%s\n", err, out)
+	} else {
+		fmt.Printf("one hunt (every detector) over 24 h of %d flows: %.1f s\n", stored, time.Since(t0).Seconds())
+	}
+
 	addr := freeAddr()
 	srv := exec.Command(weir, "serve", "--data", data, "--listen", addr, "--inventory", filepath.Join(logs, "inventory.yaml"))
 	srv.Env = append(os.Environ(), "WEIR_TOKEN=bench")
