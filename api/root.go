@@ -35,7 +35,8 @@ type Configuration struct {
 // Dependencies of the API.
 type Dependencies struct {
 	Flows FlowReader
-	Maps  MapReader // may be nil: the maps then answer 503
+	Maps  MapReader   // may be nil: the maps then answer 503
+	Agent AgentReader // may be nil: /api/v1/agent/summaries then answers 503
 }
 
 // Server serves the API.

@@ -48,5 +48,6 @@ func (s *Server) routes() []route {
 		{method: "GET", path: "/api/v1/stats", summary: "What the store holds", handler: s.stats},
 		s.insightRoute(),
 	}
+	rs = append(rs, agentRoutes(s.deps.Agent, s.cfg.Now, s.logger)...)
 	return append(rs, s.mapRoutes()...)
 }
