@@ -2,12 +2,25 @@
 // and `weir eval` run the same set.
 package all
 
-import "github.com/weirhq/weir/detect"
+import (
+	"github.com/weirhq/weir/detect"
+	"github.com/weirhq/weir/detect/bruteforce"
+	"github.com/weirhq/weir/detect/lateral"
+	"github.com/weirhq/weir/detect/legacy"
+	"github.com/weirhq/weir/detect/maliciousip"
+	"github.com/weirhq/weir/detect/portscan"
+	"github.com/weirhq/weir/detect/remoteaccess"
+)
 
-// Detectors returns every detector, in the order hunts run them.
+// Detectors returns every detector with its default configuration, in the order
+// hunts run them.
 func Detectors() []detect.Detector {
-	return detectors
+	return []detect.Detector{
+		portscan.New(portscan.Configuration{}),
+		bruteforce.New(bruteforce.Configuration{}),
+		lateral.New(lateral.Configuration{}),
+		remoteaccess.New(remoteaccess.Configuration{}),
+		maliciousip.New(maliciousip.Configuration{}),
+		legacy.New(legacy.Configuration{}),
+	}
 }
-
-// detectors is filled in as each detector package lands.
-var detectors []detect.Detector
