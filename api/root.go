@@ -37,6 +37,11 @@ type Dependencies struct {
 	Flows FlowReader
 	Maps  MapReader   // may be nil: the maps then answer 503
 	Agent AgentReader // may be nil: /api/v1/agent/summaries then answers 503
+	// Findings is the state store: findings, comments, the audit log. May be nil:
+	// those endpoints then answer 503.
+	Findings FindingStore
+	// Hunter runs hunts on demand (POST /api/v1/hunts). May be nil: 503.
+	Hunter Hunter
 }
 
 // Server serves the API.

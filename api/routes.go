@@ -49,5 +49,6 @@ func (s *Server) routes() []route {
 		s.insightRoute(),
 	}
 	rs = append(rs, agentRoutes(s.deps.Agent, s.cfg.Now, s.logger)...)
-	return append(rs, s.mapRoutes()...)
+	rs = append(rs, s.mapRoutes()...)
+	return append(rs, s.findingRoutes()...)
 }

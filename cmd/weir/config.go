@@ -8,12 +8,15 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/weirhq/weir/agent"
 	"github.com/weirhq/weir/enrich"
 	"github.com/weirhq/weir/enrich/dns"
 	"github.com/weirhq/weir/enrich/geo"
 	"github.com/weirhq/weir/enrich/intel"
 	"github.com/weirhq/weir/enrich/llm"
 	"github.com/weirhq/weir/enrich/zones"
+	"github.com/weirhq/weir/hunt"
+	"github.com/weirhq/weir/notify"
 )
 
 // fileConfig is the YAML file --config names. Flags given on the command line win
@@ -39,8 +42,11 @@ type fileConfig struct {
 		CountryDB string `yaml:"country_db"`
 		ASNDB     string `yaml:"asn_db"`
 	} `yaml:"geo"`
-	LLM llm.Configuration `yaml:"llm"`
-	DNS struct {
+	LLM    llm.Configuration    `yaml:"llm"`
+	Hunt   hunt.Configuration   `yaml:"hunt"`
+	Agent  agent.Configuration  `yaml:"agent"`
+	Notify notify.Configuration `yaml:"notify"`
+	DNS    struct {
 		Floor    time.Duration `yaml:"floor"`
 		Ceiling  time.Duration `yaml:"ceiling"`
 		MaxPerIP int           `yaml:"max_per_ip"`

@@ -76,7 +76,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(out, "try:  curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/flows?q=service%%3DSMB&limit=5'\n", token, listen)
 			fmt.Fprintf(out, "      weir flows --server http://%s --token %s --by service,dst.role\n", listen, token)
 			fmt.Fprintf(out, "      weir flows --server http://%s --token %s 'llm.provider != \"\" and llm.sanctioned = false'\n\n", listen, token)
-			return serveAPI(ctx, g, cmd, st, tables, listen, token)
+			return serveAPI(ctx, g, cmd, st, tables, listen, token, end)
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to serve on")

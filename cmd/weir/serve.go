@@ -13,9 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weirhq/weir/agent"
 	"github.com/weirhq/weir/api"
+	"github.com/weirhq/weir/detect/all"
 	"github.com/weirhq/weir/enrich"
 	"github.com/weirhq/weir/graph"
+	"github.com/weirhq/weir/hunt"
+	"github.com/weirhq/weir/notify"
+	"github.com/weirhq/weir/state"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -44,7 +49,7 @@ func newServeCmd(g *globals) *cobra.Command {
 				token = newToken()
 				fmt.Fprintf(cmd.OutOrStdout(), "API token (shown once): %s\n", token)
 			}
-			return serveAPI(ctx, g, cmd, st, tables, listen, token)
+			return serveAPI(ctx, g, cmd, st, tables, listen, token, time.Time{})
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to serve on")
@@ -57,8 +62,10 @@ func newToken() string {
 	return "weir_" + hex.EncodeToString(b)
 }
 
-// serveAPI serves until ctx ends (Ctrl-C), then shuts down cleanly.
-func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.Store, tables *enrich.Tables, listen, token string) error {
+// serveAPI serves until ctx ends (Ctrl-C), then shuts down cleanly. It runs hunts
+// on the schedule of the config file, and first one ending at huntUntil when that
+// is set (the demo hunts its simulated day at once).
+func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.Store, tables *enrich.Tables, listen, token string, huntUntil time.Time) error {
 	var workloads graph.Workloads
 	if tables.Inventory != nil {
 		workloads = tables.Inventory
@@ -67,7 +74,50 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	if err != nil {
 		return err
 	}
-	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}}, api.Dependencies{Flows: st, Maps: maps})
+	findings, err := state.Open(ctx, st.DB())
+	if err != nil {
+		return err
+	}
+	fc := g.file
+	if fc == nil {
+		fc = &fileConfig{}
+	}
+	notifier, err := notify.New(g.logger(), fc.Notify, notify.Dependencies{})
+	if err != nil {
+		return fmt.Errorf("--config: notify: %w", err)
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		notifier.Stop(stop)
+	}()
+	sched, err := hunt.NewScheduler(g.logger(), g.huntConfig(), hunt.Dependencies{Source: st, Store: findings,
+		Detectors: all.Detectors(), OnReport: func(r hunt.Report, _ error) { notifyAll(notifier, r) }})
+	if err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	acfg := fc.Agent
+	acfg.Rewrite.APIKey = os.Getenv("WEIR_AGENT_API_KEY") // a secret: never read from the file
+	ag, err := agent.New(g.logger(), acfg, agent.Dependencies{Findings: trackedFindings{findings}})
+	if err != nil {
+		return fmt.Errorf("--config: agent: %w", err)
+	}
+	if !huntUntil.IsZero() {
+		r, err := sched.Hunt(ctx, huntUntil, 24*time.Hour)
+		if err != nil {
+			return fmt.Errorf("hunt: %w", err)
+		}
+		notifyAll(notifier, r)
+		fmt.Fprintf(cmd.OutOrStdout(), "hunted %s to %s: %d findings (%d new)\n", r.From.Format(time.RFC3339),
+			r.Until.Format(time.RFC3339), r.Found-r.Suppressed, r.Opened)
+	}
+	// The scheduler stops when serving does; wait for it before the store closes under it.
+	hctx, stopHunts := context.WithCancel(ctx)
+	hunting := make(chan struct{})
+	go func() { sched.Run(hctx); close(hunting) }()
+	defer func() { stopHunts(); <-hunting }()
+	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}},
+		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag})
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
@@ -91,4 +141,34 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), "stopped")
 	return nil
+}
+
+// notifyAll hands a hunt's findings to the notification channels; it never blocks.
+func notifyAll(n *notify.Notifier, r hunt.Report) {
+	for _, f := range r.Findings {
+		n.Send(f)
+	}
+}
+
+// trackedFindings gives the agent the findings in the state store, with their
+// status and comments.
+type trackedFindings struct{ st *state.Store }
+
+func (t trackedFindings) Findings(ctx context.Context) ([]agent.Tracked, error) {
+	fs, err := t.st.List(ctx, state.Filter{Limit: state.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]agent.Tracked, len(fs))
+	for i, f := range fs {
+		out[i] = agent.Tracked{Finding: f.Finding, Status: f.Status}
+		cs, err := t.st.Comments(ctx, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out[i].Comments = append(out[i].Comments, agent.Comment{Author: c.Author, Text: c.Text, At: c.Time})
+		}
+	}
+	return out, nil
 }
