@@ -4,12 +4,16 @@ package all
 
 import (
 	"github.com/weirhq/weir/detect"
+	"github.com/weirhq/weir/detect/beaconing"
 	"github.com/weirhq/weir/detect/bruteforce"
+	"github.com/weirhq/weir/detect/exfil"
 	"github.com/weirhq/weir/detect/lateral"
 	"github.com/weirhq/weir/detect/legacy"
+	"github.com/weirhq/weir/detect/longconn"
 	"github.com/weirhq/weir/detect/maliciousip"
 	"github.com/weirhq/weir/detect/portscan"
 	"github.com/weirhq/weir/detect/remoteaccess"
+	"github.com/weirhq/weir/detect/shadowllm"
 )
 
 // Detectors returns every detector with its default configuration, in the order
@@ -22,5 +26,9 @@ func Detectors() []detect.Detector {
 		remoteaccess.New(remoteaccess.Configuration{}),
 		maliciousip.New(maliciousip.Configuration{}),
 		legacy.New(legacy.Configuration{}),
+		beaconing.New(beaconing.Configuration{}),
+		longconn.New(longconn.Configuration{}),
+		exfil.New(exfil.Configuration{}),
+		shadowllm.New(shadowllm.Configuration{}),
 	}
 }
