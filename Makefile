@@ -7,7 +7,7 @@
 export GOFLAGS := -tags=duckdb_arrow
 GO ?= go
 
-.PHONY: all build deps geo demo test test-short bench fuzz vet clean
+.PHONY: all build deps geo demo test test-short bench eval fuzz vet clean
 
 all: build
 
@@ -38,6 +38,10 @@ test-short: geo
 # bench prints one line per figure of the README's performance table.
 bench: build
 	bash scripts/bench.sh
+
+# eval scores the detectors against the simulator's truth over three seeds and two estate sizes.
+eval: build
+	bash scripts/eval.sh
 
 fuzz:
 	bash scripts/fuzz.sh
