@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/weirhq/weir/detect"
@@ -35,7 +33,7 @@ type pairKey struct {
 // first, at most MaxPairs: one aggregate, from the hourly rollup when the window
 // falls on whole hours.
 func (d *Detector) candidates(ctx context.Context, src detect.Source, w detect.Window) ([]*pair, error) {
-	c, err := compile(d.base)
+	c, err := detect.Compile(Name, d.base)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +48,14 @@ func (d *Detector) candidates(ctx context.Context, src detect.Source, w detect.W
 	byKey := map[pairKey]*pair{}
 	var out []*pair
 	for _, r := range rows {
-		k := pairKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(num(r["service.port"]))}
+		k := pairKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(detect.Num(r, "service.port"))}
 		p := byKey[k]
 		if p == nil {
 			p = &pair{src: k.src, dst: k.dst, port: k.port, workload: r.Cell("src.workload"), service: r.Cell("service")}
 			byKey[k] = p
 			out = append(out, p)
 		}
-		n := num(r["flows"])
+		n := detect.Num(r, "flows")
 		p.flows += n
 		// Passive DNS and geo can name one address differently over time: keep
 		// the names most of the connections had.
@@ -89,8 +87,8 @@ func (d *Detector) readTimes(ctx context.Context, src detect.Source, w detect.Wi
 		total += p.flows
 		byKey[pairKey{p.src, p.dst, p.port}] = p
 	}
-	filter := d.base + " and src.ip in (" + quoteSet(srcs) + ") and dst.ip in (" + quoteSet(dsts) + ")"
-	c, err := compile(filter)
+	filter := d.base + " and src.ip in (" + detect.QuoteAll(detect.SortedKeys(srcs)) + ") and dst.ip in (" + detect.QuoteAll(detect.SortedKeys(dsts)) + ")"
+	c, err := detect.Compile(Name, filter)
 	if err != nil {
 		return err
 	}
@@ -110,12 +108,12 @@ func (d *Detector) readTimes(ctx context.Context, src detect.Source, w detect.Wi
 	}
 	secs := map[*pair][]sec{}
 	for _, r := range rows {
-		p := byKey[pairKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(num(r["service.port"]))}]
+		p := byKey[pairKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(detect.Num(r, "service.port"))}]
 		if p == nil {
 			continue
 		}
 		t, _ := r["time"].(time.Time)
-		secs[p] = append(secs[p], sec{t, num(r["flows"]), num(r["bytes"])})
+		secs[p] = append(secs[p], sec{t, detect.Num(r, "flows"), detect.Num(r, "bytes")})
 	}
 	for p, ss := range secs {
 		slices.SortFunc(ss, func(a, b sec) int { return a.t.Compare(b.t) })
@@ -137,35 +135,4 @@ func (d *Detector) readTimes(ctx context.Context, src detect.Source, w detect.Wi
 		}
 	}
 	return nil
-}
-
-func quoteSet(set map[string]bool) string {
-	vs := make([]string, 0, len(set))
-	for v := range set {
-		vs = append(vs, v)
-	}
-	slices.Sort(vs)
-	return quoteAll(vs)
-}
-
-// num reads an aggregate's number.
-func num(v any) uint64 {
-	switch x := v.(type) {
-	case uint64:
-		return x
-	case uint32:
-		return uint64(x)
-	case uint16:
-		return uint64(x)
-	case uint8:
-		return uint64(x)
-	case int64:
-		return uint64(max(x, 0))
-	case int:
-		return uint64(max(x, 0))
-	case string:
-		n, _ := strconv.ParseUint(strings.TrimSpace(x), 10, 64)
-		return n
-	}
-	return 0
 }

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/weirhq/weir/detect"
-	"github.com/weirhq/weir/query"
 )
 
 // Name is the detector's name in findings.
@@ -50,28 +49,12 @@ func baseFilter(cfg Configuration) string {
 		fmt.Fprintf(&b, " and not (proto = udp and service.port = %d)", p)
 	}
 	if len(cfg.ResolverRoles) > 0 {
-		b.WriteString(" and not (service.port = 53 and src.role in (" + quoteAll(cfg.ResolverRoles) + "))")
+		b.WriteString(" and not (service.port = 53 and src.role in (" + detect.QuoteAll(cfg.ResolverRoles) + "))")
 	}
 	for _, dom := range cfg.AllowDomains {
 		b.WriteString(" and not dst.domain ~ " + strconv.Quote(dom))
 	}
 	return b.String()
-}
-
-func quoteAll(vs []string) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = strconv.Quote(v)
-	}
-	return strings.Join(q, ", ")
-}
-
-func compile(filter string) (*query.Compiled, error) {
-	c, err := query.Compile(filter, query.DuckDB)
-	if err != nil {
-		return nil, fmt.Errorf("beaconing: compile filter %q: %w", filter, err)
-	}
-	return c, nil
 }
 
 // Detect scores every pair with enough connections in w and reports those that

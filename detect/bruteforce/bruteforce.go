@@ -101,8 +101,8 @@ type attacker struct {
 // looks for a session after the failures in a bounded sample of each attacker's flows.
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
 	ports := append(slices.Clone(d.cfg.Ports), d.cfg.InboundPorts...)
-	filter := fmt.Sprintf("answer = false and service.port in (%s)", portList(ports))
-	rows, err := aggregate(ctx, src, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
+	filter := fmt.Sprintf("answer = false and service.port in (%s)", detect.PortList(ports))
+	rows, err := detect.Query(ctx, src, name, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
 		By: []string{"src.ip", "dst.ip", "service.port", "service", "action", "direction", "src.country"}, Limit: 1_000_000})
 	if err != nil {
 		return nil, err
@@ -110,37 +110,37 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	by := map[string]*attacker{}
 	var order []string
 	for _, r := range rows {
-		port := uint16(num(r, "service.port"))
-		dir := str(r, "direction")
+		port := uint16(detect.Num(r, "service.port"))
+		dir := detect.Str(r, "direction")
 		if slices.Contains(d.cfg.InboundPorts, port) && !slices.Contains(d.cfg.Ports, port) && dir != "inbound" && dir != "external" {
 			continue
 		}
-		k := str(r, "src.ip") + "|" + fmt.Sprint(port)
+		k := detect.Str(r, "src.ip") + "|" + fmt.Sprint(port)
 		a := by[k]
 		if a == nil {
-			a = &attacker{src: str(r, "src.ip"), port: port, service: str(r, "service"), direction: dir,
+			a = &attacker{src: detect.Str(r, "src.ip"), port: port, service: detect.Str(r, "service"), direction: dir,
 				targets: map[string]*target{}, countries: map[string]bool{}}
 			by[k] = a
 			order = append(order, k)
 		}
-		t := a.targets[str(r, "dst.ip")]
+		t := a.targets[detect.Str(r, "dst.ip")]
 		if t == nil {
-			t = &target{dst: str(r, "dst.ip")}
+			t = &target{dst: detect.Str(r, "dst.ip")}
 			a.targets[t.dst] = t
 		}
-		conns := num(r, "flows")
+		conns := detect.Num(r, "flows")
 		if conns == 0 {
 			continue // continuation tuples of long connections: sessions, not attempts
 		}
-		if str(r, "action") == "deny" {
+		if detect.Str(r, "action") == "deny" {
 			t.denied += conns
 		} else {
 			t.allowed += conns
-			t.allowedBytes += num(r, "bytes")
+			t.allowedBytes += detect.Num(r, "bytes")
 		}
-		t.allBytes += num(r, "bytes")
-		t.records += num(r, "records")
-		if c := str(r, "src.country"); c != "" {
+		t.allBytes += detect.Num(r, "bytes")
+		t.records += detect.Num(r, "records")
+		if c := detect.Str(r, "src.country"); c != "" {
 			a.countries[c] = true
 		}
 	}
@@ -179,26 +179,26 @@ func (d *Detector) judge(ctx context.Context, src detect.Source, w detect.Window
 	if attempts < d.cfg.MinAttempts {
 		return detect.Finding{}, false, nil
 	}
-	dsts := sortedIPs(hit)
+	dsts := detect.SortedIPs(hit)
 	svc := a.service
 	if svc == "" {
 		svc = fmt.Sprintf("port %d", a.port)
 	}
-	filter := fmt.Sprintf("src.ip = %s and service.port = %d and answer = false", quoted(a.src), a.port)
+	filter := fmt.Sprintf("src.ip = %s and service.port = %d and answer = false", detect.Quote(a.src), a.port)
 	// A session after the failures: a bounded sample of the attacker's flows
 	// that carried more than a logon.
-	c, err := compile(fmt.Sprintf("(%s) and action = allow and bytes >= %d", filter, d.cfg.SessionBytes))
+	c, err := detect.Compile(name, fmt.Sprintf("(%s) and action = allow and bytes >= %d", filter, d.cfg.SessionBytes))
 	if err != nil {
-		return detect.Finding{}, false, fmt.Errorf("%s: %w", name, err)
+		return detect.Finding{}, false, err
 	}
 	sessions, err := src.Flows(ctx, duckdb.FlowQuery{From: w.From, Until: w.Until, Where: c.Where, Args: c.Args, Limit: 5})
 	if err != nil {
 		return detect.Finding{}, false, fmt.Errorf("%s: sessions of %s: %w", name, a.src, err)
 	}
-	var sc scorer
-	sc.add(45, fmt.Sprintf("%d short or denied connections to %s from one source (threshold %d)", attempts, svc, d.cfg.MinAttempts))
+	var sc detect.Scorer
+	sc.Add(45, fmt.Sprintf("%d short or denied connections to %s from one source (threshold %d)", attempts, svc, d.cfg.MinAttempts))
 	if ratio := float64(attempts) / float64(d.cfg.MinAttempts); ratio > 1 {
-		sc.add(min(20, int(10*math.Log10(ratio)*2)), fmt.Sprintf("%.0f× the threshold", ratio))
+		sc.Add(min(20, int(10*math.Log10(ratio)*2)), fmt.Sprintf("%.0f× the threshold", ratio))
 	}
 	techniques := []string{"T1110"}
 	if top*5 >= attempts*4 {
@@ -206,22 +206,22 @@ func (d *Detector) judge(ctx context.Context, src detect.Source, w detect.Window
 	}
 	if len(dsts) >= 3 {
 		techniques = append(techniques, "T1110.003")
-		sc.add(5, fmt.Sprintf("spread over %d servers", len(dsts)))
+		sc.Add(5, fmt.Sprintf("spread over %d servers", len(dsts)))
 	}
 	var winners []string
 	for _, r := range sessions {
-		if ip := str(r, "dst.ip"); !slices.Contains(winners, ip) {
+		if ip := detect.Str(r, "dst.ip"); !slices.Contains(winners, ip) {
 			winners = append(winners, ip)
 		}
 	}
 	if len(winners) > 0 {
-		sc.add(30, fmt.Sprintf("a session (≥ %d bytes from the client) followed: a guess may have worked on %v", d.cfg.SessionBytes, winners))
+		sc.Add(30, fmt.Sprintf("a session (≥ %d bytes from the client) followed: a guess may have worked on %v", d.cfg.SessionBytes, winners))
 	}
 	switch a.direction {
 	case "internal":
-		sc.add(10, "the source is inside the estate")
+		sc.Add(10, "the source is inside the estate")
 	case "inbound":
-		sc.add(5, "from the internet")
+		sc.Add(5, "from the internet")
 	}
 	title := fmt.Sprintf("%s brute force from %s against %s", svc, a.src, topDst)
 	if len(dsts) > 1 {
@@ -241,27 +241,16 @@ func (d *Detector) judge(ctx context.Context, src detect.Source, w detect.Window
 		Title:      title,
 		Tactics:    []string{"TA0006"},
 		Techniques: techniques,
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   detect.Entities{Sources: []string{a.src}, Destinations: dsts},
-		Evidence: detect.Evidence{Flows: flows, Bytes: bytes, Ports: []uint16{a.port}, Countries: sortedKeys(a.countries),
-			Filter: filter, Score: sc.reasons,
+		Evidence: detect.Evidence{Flows: flows, Bytes: bytes, Ports: []uint16{a.port}, Countries: detect.SortedKeys(a.countries),
+			Filter: filter, Score: sc.Reasons(),
 			Details: map[string]any{"attempts": attempts, "denied": denied, "servers": len(dsts), "sessions_after": winners}},
 		Summary: summary,
 	}
-	if f.FirstSeen, f.LastSeen, err = seen(ctx, src, w, filter); err != nil {
+	if f.FirstSeen, f.LastSeen, err = detect.Seen(ctx, src, name, w, filter); err != nil {
 		return f, false, err
 	}
 	return f, true, nil
-}
-
-func portList(ports []uint16) string {
-	s := ""
-	for i, p := range ports {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprint(p)
-	}
-	return s
 }

@@ -30,12 +30,12 @@ type copyPair struct {
 // crossRegion reports copies between the estate's regions far above their
 // baseline (T1537: data moved to storage the attacker controls or can reach).
 func (d *Detector) crossRegion(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
-	c, err := compile(crossRegionFilter)
+	c, err := detect.Compile(Name, crossRegionFilter)
 	if err != nil {
 		return nil, err
 	}
 	from, scale := w.From, 0.0
-	if !w.BaselineFrom.IsZero() && w.BaselineFrom.Before(w.From) {
+	if w.HasBaseline() {
 		from = w.BaselineFrom
 		scale = w.Until.Sub(w.From).Seconds() / w.From.Sub(w.BaselineFrom).Seconds()
 	}
@@ -55,13 +55,13 @@ func (d *Detector) crossRegion(ctx context.Context, src detect.Source, w detect.
 			pairs[k] = p
 		}
 		t, _ := r["time"].(time.Time)
-		b := num(r["bytes"])
+		b := detect.Num(r, "bytes")
 		if t.Before(w.From) {
 			p.prev += uint64(float64(b) * scale)
 			continue
 		}
 		p.now += b
-		p.flows += num(r["flows"])
+		p.flows += detect.Num(r, "flows")
 		p.srcWL, p.dstWL = r.Cell("src.workload"), r.Cell("dst.workload")
 		p.srcRegion, p.dstRegion = r.Cell("src.region"), r.Cell("dst.region")
 		if p.first.IsZero() || t.Before(p.first) {
@@ -86,16 +86,16 @@ func (d *Detector) crossRegion(ctx context.Context, src detect.Source, w detect.
 // 30 for the ratio to the baseline (full with no baseline or 10× Ratio), up to
 // 30 for the volume (logarithmic, full at 100× CrossRegionMinBytes).
 func (d *Detector) copyFinding(p *copyPair) detect.Finding {
-	reasons := []detect.ScoreReason{{Reason: fmt.Sprintf("%s copied from %s to %s", size(p.now), p.srcRegion, p.dstRegion), Points: 40}}
+	reasons := []detect.ScoreReason{{Reason: fmt.Sprintf("%s copied from %s to %s", detect.Size(p.now), p.srcRegion, p.dstRegion), Points: 40}}
 	if p.prev == 0 {
 		reasons = append(reasons, detect.ScoreReason{Reason: "nothing between them in the baseline", Points: 30})
 	} else {
 		ratio := float64(p.now) / float64(p.prev)
-		reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%.1f× the baseline's %s (scaled to the window)", ratio, size(p.prev)),
+		reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%.1f× the baseline's %s (scaled to the window)", ratio, detect.Size(p.prev)),
 			Points: int(math.Round(30 * min(1, max(0, math.Log10(ratio/d.cfg.Ratio)))))})
 	}
 	vol := min(1, math.Log10(float64(p.now)/float64(d.cfg.CrossRegionMinBytes))/2)
-	reasons = append(reasons, detect.ScoreReason{Reason: "volume " + size(p.now), Points: int(math.Round(30 * max(0, vol)))})
+	reasons = append(reasons, detect.ScoreReason{Reason: "volume " + detect.Size(p.now), Points: int(math.Round(30 * max(0, vol)))})
 	score := 0
 	for _, r := range reasons {
 		score += max(0, r.Points)
@@ -108,7 +108,7 @@ func (d *Detector) copyFinding(p *copyPair) detect.Finding {
 	}
 	f := detect.Finding{
 		Key:        detect.KeyOf(Name, "cross-region", p.src, p.dst),
-		Title:      fmt.Sprintf("bulk copy from %s to %s across regions (%s → %s): %s", name(p.src, p.srcWL), name(p.dst, p.dstWL), p.srcRegion, p.dstRegion, size(p.now)),
+		Title:      fmt.Sprintf("bulk copy from %s to %s across regions (%s → %s): %s", name(p.src, p.srcWL), name(p.dst, p.dstWL), p.srcRegion, p.dstRegion, detect.Size(p.now)),
 		Tactics:    []string{"TA0010"},
 		Techniques: []string{"T1537"},
 		Score:      min(score, 100),
@@ -119,7 +119,7 @@ func (d *Detector) copyFinding(p *copyPair) detect.Finding {
 			Filter: fmt.Sprintf("src.ip = %s and dst.ip = %s and %s", strconv.Quote(p.src), strconv.Quote(p.dst), crossRegionFilter),
 			Score:  reasons, Details: map[string]any{"src_region": p.srcRegion, "dst_region": p.dstRegion, "bytes_baseline_scaled": p.prev}},
 		Summary: fmt.Sprintf("%s sent %s to %s in %s between %s and %s, against %s in the baseline (scaled to the window).",
-			name(p.src, p.srcWL), size(p.now), name(p.dst, p.dstWL), p.dstRegion, p.first.Format(time.RFC3339), p.last.Format(time.RFC3339), size(p.prev)),
+			name(p.src, p.srcWL), detect.Size(p.now), name(p.dst, p.dstWL), p.dstRegion, p.first.Format(time.RFC3339), p.last.Format(time.RFC3339), detect.Size(p.prev)),
 	}
 	f.Severity = detect.SeverityOf(f.Score)
 	for _, wl := range []string{p.srcWL, p.dstWL} {

@@ -56,14 +56,14 @@ func (d *Detector) external(ctx context.Context, src detect.Source, w detect.Win
 // and returns the sources above it, and the countries the estate sent to in the
 // baseline.
 func (d *Detector) volumes(ctx context.Context, src detect.Source, w detect.Window) (map[string]*source, map[string]bool, error) {
-	c, err := compile(uploads)
+	c, err := detect.Compile(Name, uploads)
 	if err != nil {
 		return nil, nil, err
 	}
 	q := duckdb.AggregateQuery{From: w.From, Until: w.Until, Where: c.Where, Args: c.Args, Columns: c.Columns,
 		By: []string{"src.ip", "dst.country"}, OrderBy: "bytes", Limit: 1_000_000}
 	scale := 0.0
-	if !w.BaselineFrom.IsZero() && w.BaselineFrom.Before(w.From) {
+	if w.HasBaseline() {
 		q.From, q.Split = w.BaselineFrom, w.From
 		scale = w.Until.Sub(w.From).Seconds() / w.From.Sub(w.BaselineFrom).Seconds()
 	}
@@ -76,9 +76,9 @@ func (d *Detector) volumes(ctx context.Context, src detect.Source, w detect.Wind
 	estate := map[string]bool{}
 	for _, r := range rows {
 		ip, cc := r.Cell("src.ip"), r.Cell("dst.country")
-		now, prev := num(r["bytes"]), uint64(0)
+		now, prev := detect.Num(r, "bytes"), uint64(0)
 		if scale > 0 {
-			now, prev = num(r["bytes_now"]), uint64(float64(num(r["bytes_prev"]))*scale)
+			now, prev = detect.Num(r, "bytes_now"), uint64(float64(detect.Num(r, "bytes_prev"))*scale)
 		}
 		s := all[ip]
 		if s == nil {
@@ -114,7 +114,7 @@ func (d *Detector) above(now, prev uint64) bool {
 // destinations reads, for the sources above their baseline, what they sent to
 // each destination in each hour of w.
 func (d *Detector) destinations(ctx context.Context, src detect.Source, w detect.Window, srcs map[string]*source) error {
-	c, err := compile(uploads + " and src.ip in (" + quoteAll(sortedKeys(srcs)) + ")")
+	c, err := detect.Compile(Name, uploads+" and src.ip in ("+detect.QuoteAll(detect.NonEmptyKeys(srcs))+")")
 	if err != nil {
 		return err
 	}
@@ -148,10 +148,10 @@ func (d *Detector) destinations(ctx context.Context, src detect.Source, w detect
 			dt.domain = dom
 		}
 		t, _ := r["time"].(time.Time)
-		b := num(r["bytes"])
+		b := detect.Num(r, "bytes")
 		dt.hourly[t] += b
 		dt.bytes += b
-		dt.flows += num(r["flows"])
+		dt.flows += detect.Num(r, "flows")
 	}
 	return nil
 }
@@ -202,7 +202,7 @@ func (d *Detector) shapeOf(dt *dest) shape {
 func (d *Detector) sourceFinding(s *source, estate map[string]bool, w detect.Window) (detect.Finding, bool) {
 	var reasons []detect.ScoreReason
 	if s.prev == 0 {
-		reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%s uploaded to the internet; nothing in the baseline", size(s.now)), Points: 30})
+		reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%s uploaded to the internet; nothing in the baseline", detect.Size(s.now)), Points: 30})
 	} else {
 		ratio := float64(s.now) / float64(s.prev)
 		pts := 0
@@ -210,13 +210,13 @@ func (d *Detector) sourceFinding(s *source, estate map[string]bool, w detect.Win
 			pts = 10 + int(math.Round(20*min(1, math.Log10(ratio/d.cfg.Ratio))))
 		}
 		reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%s uploaded to the internet, %.1f× the baseline's %s (scaled to the window)",
-			size(s.now), ratio, size(s.prev)), Points: pts})
+			detect.Size(s.now), ratio, detect.Size(s.prev)), Points: pts})
 	}
 	vol := 0.0
 	if s.now > 100e6 {
 		vol = min(1, math.Log10(float64(s.now)/100e6)/2)
 	}
-	reasons = append(reasons, detect.ScoreReason{Reason: "volume " + size(s.now), Points: int(math.Round(20 * vol))})
+	reasons = append(reasons, detect.ScoreReason{Reason: "volume " + detect.Size(s.now), Points: int(math.Round(20 * vol))})
 
 	var named []*dest
 	var bursts, drips, newCountries []string
@@ -233,10 +233,10 @@ func (d *Detector) sourceFinding(s *source, estate map[string]bool, w detect.Win
 		named = append(named, dt)
 		to := dt.label()
 		if sh.burst {
-			bursts = append(bursts, fmt.Sprintf("%s to %s in the hour from %s", size(sh.burstMax), to, sh.burstHour.Format("15:04")))
+			bursts = append(bursts, fmt.Sprintf("%s to %s in the hour from %s", detect.Size(sh.burstMax), to, sh.burstHour.Format("15:04")))
 		}
 		if sh.drip {
-			drips = append(drips, fmt.Sprintf("%s to %s over %d hours, about %s an hour", size(dt.bytes), to, sh.hours, size(dt.bytes/uint64(sh.hours))))
+			drips = append(drips, fmt.Sprintf("%s to %s over %d hours, about %s an hour", detect.Size(dt.bytes), to, sh.hours, detect.Size(dt.bytes/uint64(sh.hours))))
 			techniques["T1041"] = true
 		}
 		if dt.country != "" && !s.countries[dt.country] && dt.bytes >= d.cfg.MinBytes/10 && !slices.Contains(newCountries, dt.country) {
@@ -307,12 +307,12 @@ func (d *Detector) sourceFinding(s *source, estate map[string]bool, w detect.Win
 			}
 		}
 	}
-	f.FirstSeen, f.LastSeen = maxTime(f.FirstSeen, w.From), minTime(f.LastSeen, w.Until)
+	f.FirstSeen, f.LastSeen = detect.Later(f.FirstSeen, w.From), detect.Earlier(f.LastSeen, w.Until)
 	slices.Sort(countries)
 	f.Entities.Destinations = dsts
 	f.Evidence.Countries = countries
-	f.Evidence.Filter = fmt.Sprintf("src.ip = %s and dst.ip in (%s) and %s", strconv.Quote(s.ip), quoteAll(dsts), uploads)
-	f.Techniques = sortedKeys(techniques)
+	f.Evidence.Filter = fmt.Sprintf("src.ip = %s and dst.ip in (%s) and %s", strconv.Quote(s.ip), detect.QuoteAll(dsts), uploads)
+	f.Techniques = detect.NonEmptyKeys(techniques)
 	who := s.ip
 	if s.workload != "" {
 		who = s.workload + " (" + s.ip + ")"
@@ -325,9 +325,9 @@ func (d *Detector) sourceFinding(s *source, estate map[string]bool, w detect.Win
 	case len(drips) > 0:
 		what = "slow-drip upload"
 	}
-	f.Title = fmt.Sprintf("%s from %s: %s to %s", what, who, size(f.Evidence.Bytes), strings.Join(countriesOr(countries, dsts), ", "))
+	f.Title = fmt.Sprintf("%s from %s: %s to %s", what, who, detect.Size(f.Evidence.Bytes), strings.Join(countriesOr(countries, dsts), ", "))
 	f.Summary = fmt.Sprintf("%s sent %s to %s between %s and %s, against %s in the baseline (scaled to the window).",
-		who, size(f.Evidence.Bytes), strings.Join(labels, ", "), f.FirstSeen.Format(time.RFC3339), f.LastSeen.Format(time.RFC3339), size(s.prev))
+		who, detect.Size(f.Evidence.Bytes), strings.Join(labels, ", "), f.FirstSeen.Format(time.RFC3339), f.LastSeen.Format(time.RFC3339), detect.Size(s.prev))
 	return f, true
 }
 
@@ -347,18 +347,4 @@ func countriesOr(countries, dsts []string) []string {
 		return countries
 	}
 	return dsts
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

@@ -13,13 +13,9 @@ package exfil
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/weirhq/weir/detect"
-	"github.com/weirhq/weir/query"
 )
 
 // Name is the detector's name in findings.
@@ -50,56 +46,4 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	out = append(out, cross...)
 	slices.SortFunc(out, func(a, b detect.Finding) int { return cmp.Compare(a.Key, b.Key) })
 	return out, nil
-}
-
-func compile(filter string) (*query.Compiled, error) {
-	c, err := query.Compile(filter, query.DuckDB)
-	if err != nil {
-		return nil, fmt.Errorf("exfiltration: compile filter %q: %w", filter, err)
-	}
-	return c, nil
-}
-
-func quoteAll(vs []string) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = strconv.Quote(v)
-	}
-	return strings.Join(q, ", ")
-}
-
-func num(v any) uint64 {
-	switch x := v.(type) {
-	case uint64:
-		return x
-	case uint32:
-		return uint64(x)
-	case int64:
-		return uint64(max(x, 0))
-	}
-	return 0
-}
-
-// size writes a byte count in decimal units.
-func size(b uint64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(b)/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		if k != "" {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

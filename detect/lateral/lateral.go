@@ -79,44 +79,44 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	}
 	slices.Sort(ports)
 	filter := "answer = false and direction = internal and service.port in (" + strings.Join(ports, ", ") + ")"
-	q := baselineQuery(duckdb.AggregateQuery{
+	q := detect.BaselineQuery(duckdb.AggregateQuery{
 		By:    []string{"src.ip", "dst.ip", "service.port", "action", "src.role", "src.kind", "src.workload", "dst.role", "dst.kind", "dst.workload"},
 		Limit: 2_000_000,
 	}, w)
-	rows, err := aggregate(ctx, src, filter, q)
+	rows, err := detect.Query(ctx, src, name, filter, q)
 	if err != nil {
 		return nil, err
 	}
 	movers := map[string]*mover{}
 	for _, r := range rows {
-		svc, ok := services[uint16(num(r, "service.port"))]
+		svc, ok := services[uint16(detect.Num(r, "service.port"))]
 		if !ok {
 			continue
 		}
-		s := str(r, "src.ip")
+		s := detect.Str(r, "src.ip")
 		k := s + "|" + svc.name
 		m := movers[k]
 		if m == nil {
-			m = &mover{src: s, role: str(r, "src.role"), kind: str(r, "src.kind"), workload: str(r, "src.workload"),
+			m = &mover{src: s, role: detect.Str(r, "src.role"), kind: detect.Str(r, "src.kind"), workload: detect.Str(r, "src.workload"),
 				service: svc.name, peers: map[string]*peer{}}
 			movers[k] = m
 		}
-		p := m.peers[str(r, "dst.ip")]
+		p := m.peers[detect.Str(r, "dst.ip")]
 		if p == nil {
-			p = &peer{ip: str(r, "dst.ip"), role: str(r, "dst.role"), kind: str(r, "dst.kind"), workload: str(r, "dst.workload"),
+			p = &peer{ip: detect.Str(r, "dst.ip"), role: detect.Str(r, "dst.role"), kind: detect.Str(r, "dst.kind"), workload: detect.Str(r, "dst.workload"),
 				ports: map[uint16]bool{}}
 			m.peers[p.ip] = p
 		}
-		if prev(r, "records") > 0 {
+		if detect.Prev(r, "records") > 0 {
 			p.before = true
 		}
-		if now(r, "records") > 0 {
+		if detect.Now(r, "records") > 0 {
 			p.now = true
-			p.flows += now(r, "flows")
-			p.bytes += now(r, "bytes") + now(r, "bytes_rev")
-			p.ports[uint16(num(r, "service.port"))] = true
-			if str(r, "action") == "deny" {
-				p.denied += max(now(r, "flows"), 1)
+			p.flows += detect.Now(r, "flows")
+			p.bytes += detect.Now(r, "bytes") + detect.Now(r, "bytes_rev")
+			p.ports[uint16(detect.Num(r, "service.port"))] = true
+			if detect.Str(r, "action") == "deny" {
+				p.denied += max(detect.Now(r, "flows"), 1)
 			}
 		}
 	}
@@ -131,7 +131,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 		if !ok {
 			continue
 		}
-		if f.FirstSeen, f.LastSeen, err = seen(ctx, src, w, f.Evidence.Filter); err != nil {
+		if f.FirstSeen, f.LastSeen, err = detect.Seen(ctx, src, name, w, f.Evidence.Filter); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -199,30 +199,30 @@ func (d *Detector) judge(m *mover) (detect.Finding, bool) {
 		return detect.Finding{}, false
 	}
 	slices.Sort(workloads)
-	dsts := sortedIPs(newSet)
+	dsts := detect.SortedIPs(newSet)
 	who := m.src
 	if m.workload != "" {
 		who = m.workload + " (" + m.src + ")"
 	}
-	var sc scorer
-	sc.add(45, fmt.Sprintf("%s to %d internal destinations not reached over it in the baseline", m.service, len(fresh)))
-	sc.add(min(25, int(20*math.Log10(weight/d.cfg.MinWeight+1))), fmt.Sprintf("%.1f weighted new destinations (threshold %.0f)", weight, d.cfg.MinWeight))
-	for _, why := range sortedKeys(keysOfInt(kinds)) {
+	var sc detect.Scorer
+	sc.Add(45, fmt.Sprintf("%s to %d internal destinations not reached over it in the baseline", m.service, len(fresh)))
+	sc.Add(min(25, int(20*math.Log10(weight/d.cfg.MinWeight+1))), fmt.Sprintf("%.1f weighted new destinations (threshold %.0f)", weight, d.cfg.MinWeight))
+	for _, why := range detect.SortedKeys(kinds) {
 		switch why {
 		case "workstation to workstation":
-			sc.add(15, fmt.Sprintf("%s: %d", why, kinds[why]))
+			sc.Add(15, fmt.Sprintf("%s: %d", why, kinds[why]))
 		case "user endpoint to server":
-			sc.add(10, fmt.Sprintf("%s: %d", why, kinds[why]))
+			sc.Add(10, fmt.Sprintf("%s: %d", why, kinds[why]))
 		}
 	}
 	if m.service == "RDP" || m.service == "WinRM" {
-		sc.add(5, m.service+" gives interactive control")
+		sc.Add(5, m.service+" gives interactive control")
 	}
 	if denied > 0 {
-		sc.add(5, fmt.Sprintf("%d connections denied: probing", denied))
+		sc.Add(5, fmt.Sprintf("%d connections denied: probing", denied))
 	}
 	filter := fmt.Sprintf("src.ip = %s and dst.ip in (%s) and service.port in (%s) and answer = false",
-		quoted(m.src), ipList(dsts), portList(sortedKeys(portSet)))
+		detect.Quote(m.src), detect.QuoteAll(dsts), detect.PortList(detect.SortedKeys(portSet)))
 	srcWorkloads := []string{}
 	if m.workload != "" {
 		srcWorkloads = append(srcWorkloads, m.workload)
@@ -232,10 +232,10 @@ func (d *Detector) judge(m *mover) (detect.Finding, bool) {
 		Title:      fmt.Sprintf("Lateral movement over %s from %s to %d new hosts", m.service, who, len(fresh)),
 		Tactics:    []string{"TA0008"},
 		Techniques: []string{techniqueOf(m.service)},
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   detect.Entities{Sources: []string{m.src}, Destinations: dsts, Workloads: append(srcWorkloads, workloads...)},
-		Evidence: detect.Evidence{Flows: flows, Bytes: bytes, Ports: sortedKeys(portSet), Filter: filter, Score: sc.reasons,
+		Evidence: detect.Evidence{Flows: flows, Bytes: bytes, Ports: detect.SortedKeys(portSet), Filter: filter, Score: sc.Reasons(),
 			Details: map[string]any{"new_destinations": len(fresh), "known_destinations": len(known),
 				"weighted": math.Round(weight*10) / 10, "denied": denied}},
 		Summary: fmt.Sprintf("%s reached %d internal hosts over %s that it had not reached over %s in the baseline (%d connections, %d denied).",
@@ -250,20 +250,4 @@ func techniqueOf(service string) string {
 		}
 	}
 	return "T1021"
-}
-
-func keysOfInt(m map[string]int) map[string]bool {
-	out := map[string]bool{}
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
-func portList(ports []uint16) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = fmt.Sprint(p)
-	}
-	return strings.Join(s, ", ")
 }

@@ -97,10 +97,10 @@ type use struct {
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
 	names := make([]string, len(d.cfg.Services))
 	for i, s := range d.cfg.Services {
-		names[i] = quoted(s)
+		names[i] = detect.Quote(s)
 	}
 	filter := "answer = false and action = allow and direction in (inbound, outbound) and service in (" + strings.Join(names, ", ") + ")"
-	rows, err := aggregate(ctx, src, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
+	rows, err := detect.Query(ctx, src, name, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
 		By: []string{"src.ip", "dst.ip", "service", "service.port", "direction", "src.workload", "dst.workload",
 			"src.country", "dst.country", "dst.domain"}, Limit: 1_000_000})
 	if err != nil {
@@ -108,12 +108,12 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	}
 	uses := map[string]*use{}
 	for _, r := range rows {
-		dir := str(r, "direction")
-		ip, wl, peer, country := str(r, "src.ip"), str(r, "src.workload"), str(r, "dst.ip"), str(r, "dst.country")
+		dir := detect.Str(r, "direction")
+		ip, wl, peer, country := detect.Str(r, "src.ip"), detect.Str(r, "src.workload"), detect.Str(r, "dst.ip"), detect.Str(r, "dst.country")
 		if dir == "inbound" {
-			ip, wl, peer, country = str(r, "dst.ip"), str(r, "dst.workload"), str(r, "src.ip"), str(r, "src.country")
+			ip, wl, peer, country = detect.Str(r, "dst.ip"), detect.Str(r, "dst.workload"), detect.Str(r, "src.ip"), detect.Str(r, "src.country")
 		}
-		svc := str(r, "service")
+		svc := detect.Str(r, "service")
 		k := svc + "|" + ip + "|" + dir
 		u := uses[k]
 		if u == nil {
@@ -125,13 +125,13 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 		if country != "" {
 			u.countries[country] = true
 		}
-		if dom := str(r, "dst.domain"); dom != "" {
+		if dom := detect.Str(r, "dst.domain"); dom != "" {
 			u.domains[dom] = true
 		}
-		u.ports[uint16(num(r, "service.port"))] = true
-		u.flows += num(r, "flows")
-		u.bytes += num(r, "bytes")
-		u.bytesRev += num(r, "bytes_rev")
+		u.ports[uint16(detect.Num(r, "service.port"))] = true
+		u.flows += detect.Num(r, "flows")
+		u.bytes += detect.Num(r, "bytes")
+		u.bytesRev += detect.Num(r, "bytes_rev")
 	}
 	keys := make([]string, 0, len(uses))
 	for k := range uses {
@@ -156,7 +156,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 func (d *Detector) finding(ctx context.Context, src detect.Source, w detect.Window, u *use) (detect.Finding, error) {
 	fam := family(u.service)
 	tactic, technique := attack(fam, u.direction)
-	peers := sortedIPs(u.peers)
+	peers := detect.SortedIPs(u.peers)
 	who := u.ip
 	if u.workload != "" {
 		who = u.workload + " (" + u.ip + ")"
@@ -166,46 +166,46 @@ func (d *Detector) finding(ctx context.Context, src detect.Source, w detect.Wind
 		side, peerSide = "dst.ip", "src.ip"
 	}
 	filter := fmt.Sprintf("%s = %s and %s in (%s) and service = %s and answer = false",
-		side, quoted(u.ip), peerSide, ipList(peers), quoted(u.service))
+		side, detect.Quote(u.ip), peerSide, detect.QuoteAll(peers), detect.Quote(u.service))
 	// Everything else between the same ends: FTP's data connections, a shell's
 	// file copies.
-	pair := fmt.Sprintf("%s = %s and %s in (%s) and answer = false", side, quoted(u.ip), peerSide, ipList(peers))
-	rows, err := aggregate(ctx, src, pair, duckdb.AggregateQuery{From: w.From, Until: w.Until, Limit: 1})
+	pair := fmt.Sprintf("%s = %s and %s in (%s) and answer = false", side, detect.Quote(u.ip), peerSide, detect.QuoteAll(peers))
+	rows, err := detect.Query(ctx, src, name, pair, duckdb.AggregateQuery{From: w.From, Until: w.Until, Limit: 1})
 	if err != nil {
 		return detect.Finding{}, err
 	}
 	var pairBytes, pairFlows uint64
 	for _, r := range rows {
-		pairBytes, pairFlows = num(r, "bytes")+num(r, "bytes_rev"), num(r, "flows")
+		pairBytes, pairFlows = detect.Num(r, "bytes")+detect.Num(r, "bytes_rev"), detect.Num(r, "flows")
 	}
-	var sc scorer
-	sc.add(40, fmt.Sprintf("%s crosses the internet boundary in clear text", u.service))
+	var sc detect.Scorer
+	sc.Add(40, fmt.Sprintf("%s crosses the internet boundary in clear text", u.service))
 	switch u.direction {
 	case "inbound":
-		sc.add(25, "reached from the internet: the service is exposed")
+		sc.Add(25, "reached from the internet: the service is exposed")
 	default:
-		sc.add(15, "from inside the estate to the internet")
+		sc.Add(15, "from inside the estate to the internet")
 	}
 	if fam == "shell" {
-		sc.add(10, "a remote shell: credentials and commands readable on the path")
+		sc.Add(10, "a remote shell: credentials and commands readable on the path")
 	}
 	if pairBytes >= 10_000_000 {
-		sc.add(15, fmt.Sprintf("%s moved between the ends", size(pairBytes)))
+		sc.Add(15, fmt.Sprintf("%s moved between the ends", detect.SizeKB(pairBytes)))
 	} else if pairBytes >= 100_000 {
-		sc.add(5, fmt.Sprintf("%s moved between the ends", size(pairBytes)))
+		sc.Add(5, fmt.Sprintf("%s moved between the ends", detect.SizeKB(pairBytes)))
 	}
 	if len(peers) > 1 {
-		sc.add(min(10, 2*len(peers)), fmt.Sprintf("%d peers on the internet", len(peers)))
+		sc.Add(min(10, 2*len(peers)), fmt.Sprintf("%d peers on the internet", len(peers)))
 	}
 	var title, summary string
 	if u.direction == "inbound" {
 		title = fmt.Sprintf("%s from the internet into %s", u.service, who)
 		summary = fmt.Sprintf("%d address(es) on the internet reached %s over %s (%d connections; %s between them in all).",
-			len(peers), who, u.service, u.flows, size(pairBytes))
+			len(peers), who, u.service, u.flows, detect.SizeKB(pairBytes))
 	} else {
 		title = fmt.Sprintf("%s from %s to the internet", u.service, who)
 		summary = fmt.Sprintf("%s used %s with %d address(es) on the internet (%d connections; %s between them in all).",
-			who, u.service, len(peers), u.flows, size(pairBytes))
+			who, u.service, len(peers), u.flows, detect.SizeKB(pairBytes))
 	}
 	ent := detect.Entities{Sources: []string{u.ip}, Destinations: peers}
 	if u.direction == "inbound" {
@@ -219,27 +219,15 @@ func (d *Detector) finding(ctx context.Context, src detect.Source, w detect.Wind
 		Title:      title,
 		Tactics:    []string{tactic},
 		Techniques: []string{technique},
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   ent,
-		Evidence: detect.Evidence{Flows: u.flows, Bytes: u.bytes + u.bytesRev, Ports: sortedKeys(u.ports),
-			Countries: sortedKeys(u.countries), Filter: filter, Score: sc.reasons,
-			Details: map[string]any{"service": u.service, "direction": u.direction, "domains": sortedKeys(u.domains),
+		Evidence: detect.Evidence{Flows: u.flows, Bytes: u.bytes + u.bytesRev, Ports: detect.SortedKeys(u.ports),
+			Countries: detect.SortedKeys(u.countries), Filter: filter, Score: sc.Reasons(),
+			Details: map[string]any{"service": u.service, "direction": u.direction, "domains": detect.SortedKeys(u.domains),
 				"pair_flows": pairFlows, "pair_bytes": pairBytes}},
 		Summary: summary,
 	}
-	f.FirstSeen, f.LastSeen, err = seen(ctx, src, w, filter)
+	f.FirstSeen, f.LastSeen, err = detect.Seen(ctx, src, name, w, filter)
 	return f, err
-}
-
-func size(b uint64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f KB", float64(b)/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
 }

@@ -107,12 +107,12 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	records := map[connKey][]record{}
 	first := map[connKey]*conn{} // the names each five-tuple's connections share
 	for _, r := range rows {
-		k := connKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(num(r["src.port"])), uint16(num(r["dst.port"])), r.Cell("proto")}
+		k := connKey{r.Cell("src.ip"), r.Cell("dst.ip"), uint16(detect.Num(r, "src.port")), uint16(detect.Num(r, "dst.port")), r.Cell("proto")}
 		start, _ := r["start"].(time.Time)
 		end, _ := r["end"].(time.Time)
-		records[k] = append(records[k], record{start, end, num(r["bytes"]), num(r["bytes_rev"])})
+		records[k] = append(records[k], record{start, end, detect.Num(r, "bytes"), detect.Num(r, "bytes_rev")})
 		if first[k] == nil {
-			first[k] = &conn{servicePort: uint16(num(r["service.port"]))}
+			first[k] = &conn{servicePort: uint16(detect.Num(r, "service.port"))}
 		}
 	}
 	// A five-tuple comes back when a client reuses a source port: records more
@@ -131,7 +131,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 				keys = append(keys, k)
 				conns = append(conns, cn)
 			}
-			cn.end = later(cn.end, rec.end)
+			cn.end = detect.Later(rec.end, cn.end)
 			cn.bytes += rec.bytes
 			cn.rev += rec.rev
 		}
@@ -286,7 +286,7 @@ func (d *Detector) finding(g *group, peers int, w detect.Window) detect.Finding 
 	}
 	var spans []string
 	for _, cn := range g.conns {
-		f.LastSeen = later(f.LastSeen, cn.end)
+		f.LastSeen = detect.Later(cn.end, f.LastSeen)
 		if len(spans) < 5 {
 			spans = append(spans, fmt.Sprintf("%s for %s", cn.start.Format("15:04"), cn.end.Sub(cn.start).Round(time.Minute)))
 		}
@@ -300,41 +300,6 @@ func (d *Detector) finding(g *group, peers int, w detect.Window) detect.Finding 
 		}
 	}
 	f.Summary = fmt.Sprintf("%s kept %d %s connection(s) open to %s (%s), the longest %s, %s sent and %s received.",
-		name(g.src, g.srcWL), len(g.conns), svc, name(g.dst, g.dstWL), strings.Join(spans, ", "), g.longest.Round(time.Second), size(g.bytes), size(g.rev))
+		name(g.src, g.srcWL), len(g.conns), svc, name(g.dst, g.dstWL), strings.Join(spans, ", "), g.longest.Round(time.Second), detect.Size(g.bytes), detect.Size(g.rev))
 	return f
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func num(v any) uint64 {
-	switch x := v.(type) {
-	case uint64:
-		return x
-	case uint32:
-		return uint64(x)
-	case uint16:
-		return uint64(x)
-	case uint8:
-		return uint64(x)
-	case int64:
-		return uint64(max(x, 0))
-	}
-	return 0
-}
-
-func size(b uint64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(b)/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
 }

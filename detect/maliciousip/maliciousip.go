@@ -65,7 +65,7 @@ func (c counts) conns() uint64 { return c.allowed + c.denied }
 
 // Detect reads the window's requests with a listed end in one aggregate.
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
-	rows, err := aggregate(ctx, src, "threat = any and answer = false", duckdb.AggregateQuery{From: w.From, Until: w.Until,
+	rows, err := detect.Query(ctx, src, name, "threat = any and answer = false", duckdb.AggregateQuery{From: w.From, Until: w.Until,
 		By: []string{"src.ip", "dst.ip", "action", "service", "service.port", "src.threat", "dst.threat",
 			"src.threat.category", "dst.threat.category", "src.threat.confidence", "dst.threat.confidence",
 			"src.country", "dst.country", "src.workload", "dst.workload", "dst.domain"}, Limit: 1_000_000})
@@ -83,11 +83,11 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 		return l
 	}
 	for _, r := range rows {
-		conns := num(r, "flows")
-		denied := str(r, "action") == "deny"
-		port := uint16(num(r, "service.port"))
+		conns := detect.Num(r, "flows")
+		denied := detect.Str(r, "action") == "deny"
+		port := uint16(detect.Num(r, "service.port"))
 		for _, side := range []string{"src", "dst"} {
-			feeds := str(r, side+".threat")
+			feeds := detect.Str(r, side+".threat")
 			if feeds == "" {
 				continue
 			}
@@ -95,19 +95,19 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			if side == "dst" {
 				other = "src"
 			}
-			l := get(str(r, side+".ip"))
-			l.feeds, l.category, l.confidence = feeds, str(r, side+".threat.category"), max(l.confidence, num(r, side+".threat.confidence"))
-			if side == "dst" && str(r, "dst.domain") != "" {
-				l.domain = str(r, "dst.domain")
+			l := get(detect.Str(r, side+".ip"))
+			l.feeds, l.category, l.confidence = feeds, detect.Str(r, side+".threat.category"), max(l.confidence, detect.Num(r, side+".threat.confidence"))
+			if side == "dst" && detect.Str(r, "dst.domain") != "" {
+				l.domain = detect.Str(r, "dst.domain")
 			}
-			if c := str(r, side+".country"); c != "" {
+			if c := detect.Str(r, side+".country"); c != "" {
 				l.countries[c] = true
 			}
-			l.peers[str(r, other+".ip")] = true
-			if wl := str(r, other+".workload"); wl != "" {
+			l.peers[detect.Str(r, other+".ip")] = true
+			if wl := detect.Str(r, other+".workload"); wl != "" {
 				l.workloads[wl] = true
 			}
-			if s := str(r, "service"); s != "" {
+			if s := detect.Str(r, "service"); s != "" {
 				l.services[s] = true
 			}
 			l.ports[port] = true
@@ -120,11 +120,11 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			} else {
 				c.allowed += conns
 			}
-			c.bytes += num(r, "bytes")
-			c.bytesRev += num(r, "bytes_rev")
+			c.bytes += detect.Num(r, "bytes")
+			c.bytesRev += detect.Num(r, "bytes_rev")
 		}
 	}
-	keys := sortedIPs(keysOf(all))
+	keys := detect.SortedIPs(all)
 	var out []detect.Finding
 	for _, k := range keys {
 		l := all[k]
@@ -132,7 +132,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			continue
 		}
 		f := l.finding()
-		if f.FirstSeen, f.LastSeen, err = seen(ctx, src, w, f.Evidence.Filter); err != nil {
+		if f.FirstSeen, f.LastSeen, err = detect.Seen(ctx, src, name, w, f.Evidence.Filter); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -141,47 +141,47 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 }
 
 func (l *listed) finding() detect.Finding {
-	var sc scorer
+	var sc detect.Scorer
 	feeds := fmt.Sprintf("listed by %s", l.feeds)
 	if l.category != "" {
 		feeds += " as " + l.category
 	}
-	sc.add(35, feeds)
+	sc.Add(35, feeds)
 	var tactics, techniques []string
 	var what []string
 	if l.out.conns() > 0 {
 		tactics, techniques = append(tactics, "TA0011"), append(techniques, "T1071")
 		if l.out.allowed > 0 {
-			sc.add(35, fmt.Sprintf("the estate reached it: %d connections allowed out", l.out.allowed))
+			sc.Add(35, fmt.Sprintf("the estate reached it: %d connections allowed out", l.out.allowed))
 		} else {
-			sc.add(20, fmt.Sprintf("the estate tried to reach it: %d connections, all denied", l.out.denied))
+			sc.Add(20, fmt.Sprintf("the estate tried to reach it: %d connections, all denied", l.out.denied))
 		}
 		what = append(what, fmt.Sprintf("%d outbound (%d allowed)", l.out.conns(), l.out.allowed))
 	}
 	if l.in.conns() > 0 {
 		tactics = append(tactics, "TA0001")
-		remote := slices.ContainsFunc(sortedKeys(l.ports), func(p uint16) bool { return slices.Contains(remotePorts, p) })
+		remote := slices.ContainsFunc(detect.SortedKeys(l.ports), func(p uint16) bool { return slices.Contains(remotePorts, p) })
 		if remote {
 			techniques = append(techniques, "T1133")
 		} else {
 			techniques = append(techniques, "T1190")
 		}
 		if l.in.allowed > 0 {
-			sc.add(20, fmt.Sprintf("it got in: %d inbound connections allowed", l.in.allowed))
+			sc.Add(20, fmt.Sprintf("it got in: %d inbound connections allowed", l.in.allowed))
 		}
 		what = append(what, fmt.Sprintf("%d inbound (%d allowed)", l.in.conns(), l.in.allowed))
 	}
 	total := l.in.bytes + l.in.bytesRev + l.out.bytes + l.out.bytesRev
 	if total >= 1_000_000 {
-		sc.add(10, fmt.Sprintf("%d bytes exchanged", total))
+		sc.Add(10, fmt.Sprintf("%d bytes exchanged", total))
 	}
 	if len(l.peers) > 1 {
-		sc.add(min(10, 2*len(l.peers)), fmt.Sprintf("%d hosts of the estate involved", len(l.peers)))
+		sc.Add(min(10, 2*len(l.peers)), fmt.Sprintf("%d hosts of the estate involved", len(l.peers)))
 	}
 	if l.confidence >= 80 {
-		sc.add(5, fmt.Sprintf("feed confidence %d", l.confidence))
+		sc.Add(5, fmt.Sprintf("feed confidence %d", l.confidence))
 	}
-	peers := sortedIPs(l.peers)
+	peers := detect.SortedIPs(l.peers)
 	who := l.ip
 	if l.domain != "" {
 		who += " (" + l.domain + ")"
@@ -197,7 +197,7 @@ func (l *listed) finding() detect.Finding {
 	default:
 		title = fmt.Sprintf("Listed address %s knocked on %d host(s), denied", who, len(peers))
 	}
-	ent := detect.Entities{Workloads: sortedKeys(l.workloads)}
+	ent := detect.Entities{Workloads: detect.SortedKeys(l.workloads)}
 	if l.in.conns() > 0 {
 		ent.Sources, ent.Destinations = []string{l.ip}, peers
 	}
@@ -210,13 +210,13 @@ func (l *listed) finding() detect.Finding {
 		Title:      title,
 		Tactics:    dedup(tactics),
 		Techniques: dedup(techniques),
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   ent,
-		Evidence: detect.Evidence{Flows: l.in.conns() + l.out.conns(), Bytes: total, Ports: sortedKeys(l.ports),
-			Countries: sortedKeys(l.countries), Filter: fmt.Sprintf("ip = %s and answer = false", quoted(l.ip)), Score: sc.reasons,
+		Evidence: detect.Evidence{Flows: l.in.conns() + l.out.conns(), Bytes: total, Ports: detect.SortedKeys(l.ports),
+			Countries: detect.SortedKeys(l.countries), Filter: fmt.Sprintf("ip = %s and answer = false", detect.Quote(l.ip)), Score: sc.Reasons(),
 			Details: map[string]any{"feeds": strings.Split(l.feeds, ","), "category": l.category, "confidence": l.confidence,
-				"domain": l.domain, "services": sortedKeys(l.services),
+				"domain": l.domain, "services": detect.SortedKeys(l.services),
 				"inbound_allowed": l.in.allowed, "inbound_denied": l.in.denied,
 				"outbound_allowed": l.out.allowed, "outbound_denied": l.out.denied}},
 		Summary: fmt.Sprintf("%s, %s, exchanged %s with %d host(s) of the estate.", who, feeds, strings.Join(what, " and "), len(peers)),
@@ -229,14 +229,6 @@ func dedup(s []string) []string {
 		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
-	}
-	return out
-}
-
-func keysOf[V any](m map[string]V) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
 	}
 	return out
 }

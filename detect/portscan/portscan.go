@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -97,7 +98,7 @@ func (p *probe) failed(tiny uint64) bool {
 // made enough requests to scan, then those sources' targets with their answers.
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
 	need := min(d.cfg.MinHosts, d.cfg.MinPorts)
-	rows, err := aggregate(ctx, src, "answer = false", duckdb.AggregateQuery{From: w.From, Until: w.Until,
+	rows, err := detect.Query(ctx, src, name, "answer = false", duckdb.AggregateQuery{From: w.From, Until: w.Until,
 		By: []string{"src.ip"}, Limit: d.cfg.MaxSources})
 	if err != nil {
 		return nil, err
@@ -105,8 +106,8 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	var cands []string
 	for _, r := range rows {
 		// Azure's continuation tuples count no connection: take the records too.
-		if float64(max(num(r, "flows"), num(r, "records"))) >= need {
-			cands = append(cands, str(r, "src.ip"))
+		if float64(max(detect.Num(r, "flows"), detect.Num(r, "records"))) >= need {
+			cands = append(cands, detect.Str(r, "src.ip"))
 		}
 	}
 	if len(cands) == 0 {
@@ -118,7 +119,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	}
 	out := append(d.horizontal(probes), d.vertical(probes)...)
 	for i := range out {
-		if out[i].FirstSeen, out[i].LastSeen, err = seen(ctx, src, w, out[i].Evidence.Filter); err != nil {
+		if out[i].FirstSeen, out[i].LastSeen, err = detect.Seen(ctx, src, name, w, out[i].Evidence.Filter); err != nil {
 			return nil, err
 		}
 	}
@@ -127,13 +128,13 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 
 // probes groups the candidates' requests, and the answers to them, by target.
 func (d *Detector) probes(ctx context.Context, src detect.Source, w detect.Window, cands []string) (map[[3]string]*probe, error) {
-	list := ipList(cands)
+	list := detect.QuoteAll(cands)
 	filter := fmt.Sprintf("(answer = false and src.ip in (%s)) or (answer = true and dst.ip in (%s))", list, list)
-	q := baselineQuery(duckdb.AggregateQuery{
+	q := detect.BaselineQuery(duckdb.AggregateQuery{
 		By:    []string{"src.ip", "dst.ip", "service.port", "service", "proto", "answer", "action", "dst.country"},
 		Limit: 2_000_000,
 	}, w)
-	rows, err := aggregate(ctx, src, filter, q)
+	rows, err := detect.Query(ctx, src, name, filter, q)
 	if err != nil {
 		return nil, err
 	}
@@ -148,33 +149,33 @@ func (d *Detector) probes(ctx context.Context, src detect.Source, w detect.Windo
 		return p
 	}
 	for _, r := range rows {
-		port := uint16(num(r, "service.port"))
+		port := uint16(detect.Num(r, "service.port"))
 		if r["answer"] == true {
 			// The server's half: its source is the target.
-			if now(r, "records") > 0 {
-				p := get(str(r, "dst.ip"), str(r, "src.ip"), port)
-				p.respBytes += now(r, "bytes")
+			if detect.Now(r, "records") > 0 {
+				p := get(detect.Str(r, "dst.ip"), detect.Str(r, "src.ip"), port)
+				p.respBytes += detect.Now(r, "bytes")
 			}
 			continue
 		}
-		p := get(str(r, "src.ip"), str(r, "dst.ip"), port)
-		if prev(r, "records") > 0 {
+		p := get(detect.Str(r, "src.ip"), detect.Str(r, "dst.ip"), port)
+		if detect.Prev(r, "records") > 0 {
 			p.known = true
 		}
-		if now(r, "records") == 0 {
+		if detect.Now(r, "records") == 0 {
 			continue
 		}
-		conns := max(now(r, "flows"), 1)
-		p.reqFlows += now(r, "flows")
-		p.reqBytes += now(r, "bytes")
-		p.reqPackets += now(r, "packets")
-		p.respBytes += now(r, "bytes_rev")
-		if str(r, "action") == "deny" {
+		conns := max(detect.Now(r, "flows"), 1)
+		p.reqFlows += detect.Now(r, "flows")
+		p.reqBytes += detect.Now(r, "bytes")
+		p.reqPackets += detect.Now(r, "packets")
+		p.respBytes += detect.Now(r, "bytes_rev")
+		if detect.Str(r, "action") == "deny" {
 			p.denied += conns
 		} else {
 			p.allowed += conns
 		}
-		p.service, p.proto, p.dstCountry = str(r, "service"), str(r, "proto"), str(r, "dst.country")
+		p.service, p.proto, p.dstCountry = detect.Str(r, "service"), detect.Str(r, "proto"), detect.Str(r, "dst.country")
 	}
 	// Answers to targets that were never asked in the window are not probes.
 	for k, p := range probes {
@@ -240,7 +241,7 @@ func (d *Detector) horizontal(probes map[[3]string]*probe) []detect.Finding {
 		m[p.port] = append(m[p.port], p)
 	}
 	var out []detect.Finding
-	for _, s := range sortedIPs(keysOf(bySrcPort)) {
+	for _, s := range detect.SortedIPs(bySrcPort) {
 		var ports []uint16
 		var all []*probe
 		var best tally
@@ -266,22 +267,22 @@ func (d *Detector) horizontal(probes map[[3]string]*probe) []detect.Finding {
 			dsts[p.dst] = true
 		}
 		svc := describePort(bySrcPort[s][bestPort][0])
-		var sc scorer
-		sc.add(40, fmt.Sprintf("%d hosts probed on %s, %d of them failed or tiny", best.targets, svc, best.fail))
-		sc.add(volumePoints(t.weight, d.cfg.MinHosts), fmt.Sprintf("%.0f weighted targets in all (threshold %.0f)", t.weight, d.cfg.MinHosts))
-		sc.add(sourcePoints(s), sourceReason(s))
+		var sc detect.Scorer
+		sc.Add(40, fmt.Sprintf("%d hosts probed on %s, %d of them failed or tiny", best.targets, svc, best.fail))
+		sc.Add(volumePoints(t.weight, d.cfg.MinHosts), fmt.Sprintf("%.0f weighted targets in all (threshold %.0f)", t.weight, d.cfg.MinHosts))
+		sc.Add(sourcePoints(s), sourceReason(s))
 		if len(ports) > 1 {
-			sc.add(min(10, 2*len(ports)), fmt.Sprintf("swept %d ports this way", len(ports)))
+			sc.Add(min(10, 2*len(ports)), fmt.Sprintf("swept %d ports this way", len(ports)))
 		}
 		if t.known*2 > t.targets {
-			sc.add(-15, fmt.Sprintf("%d of %d targets were already reached in the baseline", t.known, t.targets))
+			sc.Add(-15, fmt.Sprintf("%d of %d targets were already reached in the baseline", t.known, t.targets))
 		}
-		filter := fmt.Sprintf("src.ip = %s and service.port in (%s) and answer = false", quoted(s), portList(ports))
+		filter := fmt.Sprintf("src.ip = %s and service.port in (%s) and answer = false", detect.Quote(s), detect.PortList(ports))
 		title := fmt.Sprintf("Horizontal port scan from %s: %d hosts on %s", s, best.targets, svc)
 		if len(ports) > 1 {
 			title = fmt.Sprintf("Horizontal port scan from %s: %d hosts on %d ports", s, len(dsts), len(ports))
 		}
-		out = append(out, finding(s, "horizontal", title, sortedIPs(dsts), ports, t, sc, filter,
+		out = append(out, finding(s, "horizontal", title, detect.SortedIPs(dsts), ports, t, sc, filter,
 			fmt.Sprintf("%s probed %d hosts on %s in the window; %d of %d connections were denied and %d targets failed or answered with almost nothing.",
 				s, best.targets, svc, t.denied, t.flows, t.fail)))
 	}
@@ -300,7 +301,7 @@ func (d *Detector) vertical(probes map[[3]string]*probe) []detect.Finding {
 		m[p.dst] = append(m[p.dst], p)
 	}
 	var out []detect.Finding
-	for _, s := range sortedIPs(keysOf(bySrcDst)) {
+	for _, s := range detect.SortedIPs(bySrcDst) {
 		var hosts []string
 		var all []*probe
 		var best tally
@@ -324,23 +325,23 @@ func (d *Detector) vertical(probes map[[3]string]*probe) []detect.Finding {
 		for _, p := range all {
 			portSet[p.port] = true
 		}
-		ports := sortedKeys(portSet)
-		var sc scorer
-		sc.add(40, fmt.Sprintf("%d ports of %s probed, %d of them failed or tiny", best.targets, bestHost, best.fail))
-		sc.add(volumePoints(t.weight, d.cfg.MinPorts), fmt.Sprintf("%.0f weighted targets in all (threshold %.0f)", t.weight, d.cfg.MinPorts))
-		sc.add(sourcePoints(s), sourceReason(s))
+		ports := detect.SortedKeys(portSet)
+		var sc detect.Scorer
+		sc.Add(40, fmt.Sprintf("%d ports of %s probed, %d of them failed or tiny", best.targets, bestHost, best.fail))
+		sc.Add(volumePoints(t.weight, d.cfg.MinPorts), fmt.Sprintf("%.0f weighted targets in all (threshold %.0f)", t.weight, d.cfg.MinPorts))
+		sc.Add(sourcePoints(s), sourceReason(s))
 		if len(hosts) > 1 {
-			sc.add(min(10, 2*len(hosts)), fmt.Sprintf("did the same to %d hosts", len(hosts)))
+			sc.Add(min(10, 2*len(hosts)), fmt.Sprintf("did the same to %d hosts", len(hosts)))
 		}
 		if t.known*2 > t.targets {
-			sc.add(-15, fmt.Sprintf("%d of %d ports were already reached in the baseline", t.known, t.targets))
+			sc.Add(-15, fmt.Sprintf("%d of %d ports were already reached in the baseline", t.known, t.targets))
 		}
 		hostSet := map[string]bool{}
 		for _, h := range hosts {
 			hostSet[h] = true
 		}
-		hs := sortedIPs(hostSet)
-		filter := fmt.Sprintf("src.ip = %s and dst.ip in (%s) and answer = false", quoted(s), ipList(hs))
+		hs := detect.SortedIPs(hostSet)
+		filter := fmt.Sprintf("src.ip = %s and dst.ip in (%s) and answer = false", detect.Quote(s), detect.QuoteAll(hs))
 		title := fmt.Sprintf("Vertical port scan from %s: %d ports of %s", s, best.targets, bestHost)
 		if len(hs) > 1 {
 			title = fmt.Sprintf("Vertical port scan from %s: many ports of %d hosts", s, len(hs))
@@ -355,7 +356,7 @@ func (d *Detector) vertical(probes map[[3]string]*probe) []detect.Finding {
 	return out
 }
 
-func finding(s, mode, title string, dsts []string, ports []uint16, t tally, sc scorer, filter, summary string) detect.Finding {
+func finding(s, mode, title string, dsts []string, ports []uint16, t tally, sc detect.Scorer, filter, summary string) detect.Finding {
 	entDsts := dsts
 	if len(entDsts) > 100 {
 		entDsts = entDsts[:100] // the filter finds the rest
@@ -365,12 +366,12 @@ func finding(s, mode, title string, dsts []string, ports []uint16, t tally, sc s
 		Title:      title,
 		Tactics:    []string{"TA0007"},
 		Techniques: []string{"T1046"},
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   detect.Entities{Sources: []string{s}, Destinations: entDsts},
 		Evidence: detect.Evidence{
-			Flows: t.flows, Bytes: t.bytes, Ports: ports, Countries: sortedKeys(t.countries),
-			Filter: filter, Score: sc.reasons,
+			Flows: t.flows, Bytes: t.bytes, Ports: ports, Countries: detect.SortedKeys(t.countries),
+			Filter: filter, Score: sc.Reasons(),
 			Details: map[string]any{"mode": mode, "targets": t.targets, "failed_targets": t.fail,
 				"denied_connections": t.denied, "baseline_targets": t.known, "weighted_targets": math.Round(t.weight*10) / 10,
 				"hosts": len(dsts)},
@@ -405,7 +406,7 @@ func sourceReason(ip string) string {
 }
 
 func internal(ip string) bool {
-	a, err := parseAddr(ip)
+	a, err := netip.ParseAddr(ip)
 	return err == nil && (a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast())
 }
 
@@ -418,20 +419,4 @@ func describePort(p *probe) string {
 		return fmt.Sprintf("%s %d (%s)", proto, p.port, p.service)
 	}
 	return fmt.Sprintf("%s %d", proto, p.port)
-}
-
-func portList(ports []uint16) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = fmt.Sprint(p)
-	}
-	return strings.Join(s, ", ")
-}
-
-func keysOf[V any](m map[string]V) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }

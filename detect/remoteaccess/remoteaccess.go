@@ -67,13 +67,13 @@ type use struct {
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
 	var terms []string
 	for _, s := range d.cfg.Services {
-		terms = append(terms, "service = "+quoted(s))
+		terms = append(terms, "service = "+detect.Quote(s))
 	}
 	for _, dom := range d.cfg.Domains {
-		terms = append(terms, "dst.domain ~ "+quoted(dom))
+		terms = append(terms, "dst.domain ~ "+detect.Quote(dom))
 	}
 	filter := "answer = false and action = allow and (" + strings.Join(terms, " or ") + ")"
-	rows, err := aggregate(ctx, src, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
+	rows, err := detect.Query(ctx, src, name, filter, duckdb.AggregateQuery{From: w.From, Until: w.Until,
 		By: []string{"src.ip", "dst.ip", "service", "service.port", "direction", "dst.domain", "src.workload", "dst.workload",
 			"src.country", "dst.country"}, Limit: 1_000_000})
 	if err != nil {
@@ -81,16 +81,16 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 	}
 	uses := map[string]*use{}
 	for _, r := range rows {
-		tool := d.toolOf(str(r, "service"), str(r, "dst.domain"))
+		tool := d.toolOf(detect.Str(r, "service"), detect.Str(r, "dst.domain"))
 		if tool == "" {
 			continue
 		}
-		dir := str(r, "direction")
+		dir := detect.Str(r, "direction")
 		// The estate's end: the client for outbound and internal use, the server
 		// for inbound.
-		ip, wl, peer, country := str(r, "src.ip"), str(r, "src.workload"), str(r, "dst.ip"), str(r, "dst.country")
+		ip, wl, peer, country := detect.Str(r, "src.ip"), detect.Str(r, "src.workload"), detect.Str(r, "dst.ip"), detect.Str(r, "dst.country")
 		if dir == "inbound" {
-			ip, wl, peer, country = str(r, "dst.ip"), str(r, "dst.workload"), str(r, "src.ip"), str(r, "src.country")
+			ip, wl, peer, country = detect.Str(r, "dst.ip"), detect.Str(r, "dst.workload"), detect.Str(r, "src.ip"), detect.Str(r, "src.country")
 		}
 		k := tool + "|" + ip + "|" + dir
 		u := uses[k]
@@ -100,16 +100,16 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			uses[k] = u
 		}
 		u.peers[peer] = true
-		if dom := str(r, "dst.domain"); dom != "" {
+		if dom := detect.Str(r, "dst.domain"); dom != "" {
 			u.domains[dom] = true
 		}
 		if country != "" {
 			u.countries[country] = true
 		}
-		u.ports[uint16(num(r, "service.port"))] = true
-		u.flows += num(r, "flows")
-		u.bytes += num(r, "bytes")
-		u.bytesRev += num(r, "bytes_rev")
+		u.ports[uint16(detect.Num(r, "service.port"))] = true
+		u.flows += detect.Num(r, "flows")
+		u.bytes += detect.Num(r, "bytes")
+		u.bytesRev += detect.Num(r, "bytes_rev")
 	}
 	keys := make([]string, 0, len(uses))
 	for k := range uses {
@@ -123,7 +123,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			continue
 		}
 		f := d.finding(u)
-		if f.FirstSeen, f.LastSeen, err = seen(ctx, src, w, f.Evidence.Filter); err != nil {
+		if f.FirstSeen, f.LastSeen, err = detect.Seen(ctx, src, name, w, f.Evidence.Filter); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -161,36 +161,36 @@ func (d *Detector) finding(u *use) detect.Finding {
 	if u.workload != "" {
 		who = u.workload + " (" + u.ip + ")"
 	}
-	peers := sortedIPs(u.peers)
-	var sc scorer
-	sc.add(50, u.tool+" in use: remote control of a machine outside the estate's own tools")
+	peers := detect.SortedIPs(u.peers)
+	var sc detect.Scorer
+	sc.Add(50, u.tool+" in use: remote control of a machine outside the estate's own tools")
 	var title, summary string
 	total := u.bytes + u.bytesRev
 	switch u.direction {
 	case "inbound":
-		sc.add(30, "controlled from the internet")
+		sc.Add(30, "controlled from the internet")
 		title = fmt.Sprintf("%s from the internet into %s", u.tool, who)
-		summary = fmt.Sprintf("%d address(es) on the internet reached %s over %s (%d connections, %s).", len(peers), who, u.tool, u.flows, size(total))
+		summary = fmt.Sprintf("%d address(es) on the internet reached %s over %s (%d connections, %s).", len(peers), who, u.tool, u.flows, detect.SizeKB(total))
 	case "outbound":
-		sc.add(20, "to the internet: a relay lets anyone with the id in")
+		sc.Add(20, "to the internet: a relay lets anyone with the id in")
 		title = fmt.Sprintf("%s from %s to the internet", u.tool, who)
-		summary = fmt.Sprintf("%s talked %s to %d address(es) on the internet (%d connections, %s).", who, u.tool, len(peers), u.flows, size(total))
+		summary = fmt.Sprintf("%s talked %s to %d address(es) on the internet (%d connections, %s).", who, u.tool, len(peers), u.flows, detect.SizeKB(total))
 	default:
 		title = fmt.Sprintf("%s from %s to %d internal host(s)", u.tool, who, len(peers))
-		summary = fmt.Sprintf("%s used %s to reach %d internal host(s) (%d connections, %s).", who, u.tool, len(peers), u.flows, size(total))
+		summary = fmt.Sprintf("%s used %s to reach %d internal host(s) (%d connections, %s).", who, u.tool, len(peers), u.flows, detect.SizeKB(total))
 	}
 	if total >= 1_000_000 {
-		sc.add(10, fmt.Sprintf("%s moved: interactive sessions, not just heartbeats", size(total)))
+		sc.Add(10, fmt.Sprintf("%s moved: interactive sessions, not just heartbeats", detect.SizeKB(total)))
 	}
 	if len(u.domains) > 0 {
-		sc.add(5, fmt.Sprintf("the vendor's servers by name: %v", sortedKeys(u.domains)))
+		sc.Add(5, fmt.Sprintf("the vendor's servers by name: %v", detect.SortedKeys(u.domains)))
 	}
 	side, peerSide := "src.ip", "dst.ip"
 	if u.direction == "inbound" {
 		side, peerSide = "dst.ip", "src.ip"
 	}
 	filter := fmt.Sprintf("%s = %s and %s in (%s) and service.port in (%s) and answer = false",
-		side, quoted(u.ip), peerSide, ipList(peers), portList(sortedKeys(u.ports)))
+		side, detect.Quote(u.ip), peerSide, detect.QuoteAll(peers), detect.PortList(detect.SortedKeys(u.ports)))
 	ent := detect.Entities{Sources: []string{u.ip}, Destinations: peers}
 	if u.direction == "inbound" {
 		ent = detect.Entities{Sources: peers, Destinations: []string{u.ip}}
@@ -203,33 +203,13 @@ func (d *Detector) finding(u *use) detect.Finding {
 		Title:      title,
 		Tactics:    []string{"TA0011"},
 		Techniques: []string{"T1219"},
-		Score:      sc.score(),
-		Severity:   detect.SeverityOf(sc.score()),
+		Score:      sc.Score(),
+		Severity:   detect.SeverityOf(sc.Score()),
 		Entities:   ent,
-		Evidence: detect.Evidence{Flows: u.flows, Bytes: total, Ports: sortedKeys(u.ports), Countries: sortedKeys(u.countries),
-			Filter: filter, Score: sc.reasons,
-			Details: map[string]any{"tool": u.tool, "direction": u.direction, "domains": sortedKeys(u.domains),
+		Evidence: detect.Evidence{Flows: u.flows, Bytes: total, Ports: detect.SortedKeys(u.ports), Countries: detect.SortedKeys(u.countries),
+			Filter: filter, Score: sc.Reasons(),
+			Details: map[string]any{"tool": u.tool, "direction": u.direction, "domains": detect.SortedKeys(u.domains),
 				"bytes_out": u.bytes, "bytes_in": u.bytesRev}},
 		Summary: summary,
 	}
-}
-
-func size(b uint64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f KB", float64(b)/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
-}
-
-func portList(ports []uint16) string {
-	s := make([]string, len(ports))
-	for i, p := range ports {
-		s[i] = fmt.Sprint(p)
-	}
-	return strings.Join(s, ", ")
 }

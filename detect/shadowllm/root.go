@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/weirhq/weir/detect"
-	"github.com/weirhq/weir/query"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -54,12 +53,12 @@ type use struct {
 
 // Detect reports every source that used an unsanctioned provider in w.
 func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Window) ([]detect.Finding, error) {
-	c, err := query.Compile(filter, query.DuckDB)
+	c, err := detect.Compile(Name, filter)
 	if err != nil {
-		return nil, fmt.Errorf("shadow-llm: compile filter: %w", err)
+		return nil, err
 	}
 	from := w.From
-	if !w.BaselineFrom.IsZero() && w.BaselineFrom.Before(w.From) {
+	if w.HasBaseline() {
 		from = w.BaselineFrom
 	}
 	rows, _, err := src.Aggregate(ctx, duckdb.AggregateQuery{
@@ -79,7 +78,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			uses[k] = u
 		}
 		t, _ := r["time"].(time.Time)
-		flows := num(r["flows"])
+		flows := detect.Num(r, "flows")
 		if t.Before(w.From) {
 			u.baselineFlows += flows
 			continue
@@ -92,8 +91,8 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 			u.domains[dom] = true
 		}
 		u.flows += flows
-		u.bytes += num(r["bytes"])
-		u.rev += num(r["bytes_rev"])
+		u.bytes += detect.Num(r, "bytes")
+		u.rev += detect.Num(r, "bytes_rev")
 		u.hours[t] = true
 		if u.first.IsZero() || t.Before(u.first) {
 			u.first = t
@@ -120,7 +119,7 @@ func (d *Detector) Detect(ctx context.Context, src detect.Source, w detect.Windo
 func (d *Detector) finding(u *use, w detect.Window) detect.Finding {
 	reasons := []detect.ScoreReason{{Reason: u.provider + " is not a sanctioned AI provider", Points: 40}}
 	volPts := int(math.Round(30 * volumeFraction(u.bytes, d.cfg.HighBytes)))
-	reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%s sent to it in %d connections", size(u.bytes), u.flows), Points: volPts})
+	reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("%s sent to it in %d connections", detect.Size(u.bytes), u.flows), Points: volPts})
 	windowHours := max(1, int(math.Ceil(w.Until.Sub(w.From).Hours())))
 	hrsPts := int(math.Round(15 * min(1, float64(len(u.hours))/float64(windowHours))))
 	reasons = append(reasons, detect.ScoreReason{Reason: fmt.Sprintf("used in %d of the window's %d hours", len(u.hours), windowHours), Points: hrsPts})
@@ -137,10 +136,10 @@ func (d *Detector) finding(u *use, w detect.Window) detect.Finding {
 	if u.workload != "" {
 		who = u.workload + " (" + u.src + ")"
 	}
-	dsts := keys(u.dsts)
+	dsts := detect.NonEmptyKeys(u.dsts)
 	f := detect.Finding{
 		Key:        detect.KeyOf(Name, u.src, u.provider),
-		Title:      fmt.Sprintf("%s uses unsanctioned %s (%s sent)", who, u.provider, size(u.bytes)),
+		Title:      fmt.Sprintf("%s uses unsanctioned %s (%s sent)", who, u.provider, detect.Size(u.bytes)),
 		Tactics:    []string{"TA0010"},
 		Techniques: []string{"T1567"},
 		Score:      score,
@@ -154,11 +153,11 @@ func (d *Detector) finding(u *use, w detect.Window) detect.Finding {
 			Score:  reasons,
 			Details: map[string]any{
 				"provider": u.provider, "bytes_received": u.rev, "hours": len(u.hours),
-				"baseline_flows": u.baselineFlows, "domains": keys(u.domains),
+				"baseline_flows": u.baselineFlows, "domains": detect.NonEmptyKeys(u.domains),
 			},
 		},
 		Summary: fmt.Sprintf("%s sent %s to %s (%s) in %d connections over %d hours and received %s; %s is not sanctioned.",
-			who, size(u.bytes), u.provider, strings.Join(keys(u.domains), ", "), u.flows, len(u.hours), size(u.rev), u.provider),
+			who, detect.Size(u.bytes), u.provider, strings.Join(detect.NonEmptyKeys(u.domains), ", "), u.flows, len(u.hours), detect.Size(u.rev), u.provider),
 	}
 	if u.workload != "" {
 		f.Entities.Workloads = []string{u.workload}
@@ -173,40 +172,4 @@ func volumeFraction(bytes, high uint64) float64 {
 		return 0
 	}
 	return min(1, max(0, (math.Log10(float64(bytes))-lo)/(hi-lo)))
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		if k != "" {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// size writes a byte count in decimal units.
-func size(b uint64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", float64(b)/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f kB", float64(b)/1e3)
-	}
-	return fmt.Sprintf("%d B", b)
-}
-
-func num(v any) uint64 {
-	switch x := v.(type) {
-	case uint64:
-		return x
-	case uint32:
-		return uint64(x)
-	case int64:
-		return uint64(max(x, 0))
-	}
-	return 0
 }
