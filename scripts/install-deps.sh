@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # install-deps.sh installs what weir's build and tests need on a Debian machine:
-# a C compiler for cgo (DuckDB), Node.js/npm for the bundled geo data. It is
-# idempotent and quiet when everything is there. Run as root (or with sudo).
+# a C compiler for cgo (DuckDB), Node.js/npm for the bundled geo data, and
+# nftables + iproute2 for the quarantine enforcer and its network-namespace
+# tests (enforce/nftables). It is idempotent and quiet when everything is
+# there. Run as root (or with sudo).
 set -euo pipefail
 
 need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v npm >/dev/null || need+=(npm)
 command -v git >/dev/null || need+=(git)
+command -v nft >/dev/null || [[ -x /usr/sbin/nft ]] || need+=(nftables)
+command -v ip >/dev/null || [[ -x /usr/sbin/ip ]] || need+=(iproute2)
 if ((${#need[@]})); then
 	sudo=""
 	[[ $(id -u) == 0 ]] || sudo=sudo
