@@ -1,0 +1,192 @@
+package quarantine
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/weirhq/weir/detect"
+	"github.com/weirhq/weir/query"
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+// LeakDetector names the findings Verify reports.
+const LeakDetector = "quarantine-leak"
+
+// Verify checks each quarantined workload against the flows since it was
+// quarantined (after VerifyGrace): allowed traffic that crosses it outside its
+// allow list, and not DNS, marks the quarantine leaking and makes a finding. A
+// leaking quarantine is checked again, so that its finding keeps up; it stays
+// leaking until released. Denied flows are the quarantine working and do not count.
+func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, error) {
+	if m.deps.Flows == nil {
+		return nil, nil
+	}
+	qs, err := m.List(ctx, Filter{States: []string{Quarantined, Leaking}})
+	if err != nil {
+		return nil, err
+	}
+	var out []detect.Finding
+	for _, q := range qs {
+		from := q.QuarantinedAt.Add(m.cfg.VerifyGrace)
+		if q.QuarantinedAt.IsZero() || !from.Before(now) {
+			continue
+		}
+		f, leaking, err := m.verifyOne(ctx, q, from, now)
+		if err != nil {
+			return out, err
+		}
+		if !leaking {
+			continue
+		}
+		out = append(out, f)
+		if q.State == Quarantined {
+			m.mu.Lock()
+			err := m.transition(ctx, &q, Quarantined, Leaking, SystemActor, "quarantine.leak",
+				fmt.Sprintf("%d flows outside the allow list since %s", f.Evidence.Flows, from.Format(time.RFC3339)))
+			m.mu.Unlock()
+			if err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// leakFilter selects the allowed, non-DNS flows with q's workload at one end
+// and a peer outside its allow list at the other.
+func (m *Manager) leakFilter(q Quarantine) (string, error) {
+	w, ok := m.deps.Workloads(q.Workload)
+	mine := func(side string) string {
+		c := side + ".workload = " + strconv.Quote(q.Workload)
+		if ok && len(w.IPs) > 0 {
+			c += " or " + side + ".ip in (" + quoteIPs(w.IPs) + ")"
+		}
+		return "(" + c + ")"
+	}
+	allowed, err := m.Allowed(q)
+	if err != nil {
+		return "", err
+	}
+	var nets, names []string
+	for _, p := range allowed {
+		nets = append(nets, strconv.Quote(p.String()))
+	}
+	for _, a := range q.Allow {
+		if _, isNet := parseNet(a); !isNet {
+			names = append(names, strconv.Quote(a))
+		}
+	}
+	peer := func(side string) string {
+		var c []string
+		if len(nets) > 0 {
+			c = append(c, side+".ip in ("+strings.Join(nets, ", ")+")")
+		}
+		if len(names) > 0 {
+			c = append(c, side+".workload in ("+strings.Join(names, ", ")+")")
+		}
+		if len(c) == 0 {
+			return ""
+		}
+		return " and not (" + strings.Join(c, " or ") + ")"
+	}
+	return "action = allow and service.port != 53 and ((" + mine("src") + peer("dst") + ") or (" +
+		mine("dst") + peer("src") + "))", nil
+}
+
+func quoteIPs(ips []netip.Addr) string {
+	q := make([]string, len(ips))
+	for i, ip := range ips {
+		q[i] = strconv.Quote(ip.Unmap().String())
+	}
+	return strings.Join(q, ", ")
+}
+
+// verifyOne looks for q's leaking flows in [from, now).
+func (m *Manager) verifyOne(ctx context.Context, q Quarantine, from, now time.Time) (detect.Finding, bool, error) {
+	var f detect.Finding
+	filter, err := m.leakFilter(q)
+	if err != nil {
+		return f, false, err
+	}
+	c, err := query.Compile(filter, query.DuckDB)
+	if err != nil {
+		return f, false, fmt.Errorf("verify quarantine %s: compile %q: %w", q.ID, filter, err)
+	}
+	rows, _, err := m.deps.Flows.Aggregate(ctx, duckdb.AggregateQuery{From: from, Until: now, Where: c.Where,
+		Args: c.Args, Columns: c.Columns, By: []string{"src.ip", "dst.ip", "service.port"}, Limit: 1000})
+	if err != nil {
+		return f, false, fmt.Errorf("verify quarantine %s: %w", q.ID, err)
+	}
+	if len(rows) == 0 {
+		return f, false, nil
+	}
+	srcs, dsts := map[string]bool{}, map[string]bool{}
+	var ports []uint16
+	for _, r := range rows {
+		f.Evidence.Flows += num(r, "flows")
+		f.Evidence.Bytes += num(r, "bytes") + num(r, "bytes_rev")
+		srcs[fmt.Sprint(r["src.ip"])], dsts[fmt.Sprint(r["dst.ip"])] = true, true
+		if p := uint16(num(r, "service.port")); p != 0 && !slices.Contains(ports, p) {
+			ports = append(ports, p)
+		}
+	}
+	slices.Sort(ports)
+	f.Key = detect.KeyOf(LeakDetector, q.ID)
+	f.ID = detect.IDOf(f.Key)
+	f.Detector = LeakDetector
+	f.Title = "Quarantined workload " + q.Workload + " still has traffic outside its allow list"
+	// Defense Evasion: traffic getting around containment is a control that does
+	// not hold, whether by misconfiguration or by design (T1562.004: impair a
+	// firewall; T1599: bridge a network boundary).
+	f.Tactics, f.Techniques = []string{"TA0005"}, []string{"T1562.004", "T1599"}
+	f.Score = 70
+	f.Evidence.Score = []detect.ScoreReason{{Reason: "flows cross a quarantined workload outside its allow list", Points: 70}}
+	if f.Evidence.Flows >= 10 {
+		f.Score += 15
+		f.Evidence.Score = append(f.Evidence.Score, detect.ScoreReason{Reason: "10 or more leaking flows", Points: 15})
+	}
+	f.Severity = detect.SeverityOf(f.Score)
+	f.FirstSeen, f.LastSeen = from, now
+	f.Entities = detect.Entities{Sources: keys(srcs), Destinations: keys(dsts), Workloads: []string{q.Workload}}
+	f.Evidence.Ports = ports
+	f.Evidence.Filter = filter + " and start >= " + from.UTC().Format(time.RFC3339)
+	f.Evidence.Details = map[string]any{"quarantine": q.ID, "quarantined_at": q.QuarantinedAt, "allow": q.Allow,
+		"peers": len(rows)}
+	f.Summary = fmt.Sprintf("%d flows (%d bytes) crossed %s, quarantined since %s, outside its allow list and DNS.",
+		f.Evidence.Flows, f.Evidence.Bytes, q.Workload, q.QuarantinedAt.Format(time.RFC3339))
+	return f, true, nil
+}
+
+func num(r duckdb.Row, k string) uint64 {
+	switch v := r[k].(type) {
+	case uint64:
+		return v
+	case uint32:
+		return uint64(v)
+	case uint16:
+		return uint64(v)
+	case uint8:
+		return uint64(v)
+	case int64:
+		return uint64(max(v, 0))
+	case int32:
+		return uint64(max(v, 0))
+	}
+	return 0
+}
+
+func keys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		if k != "" && k != "<nil>" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
