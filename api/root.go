@@ -42,6 +42,8 @@ type Dependencies struct {
 	Findings FindingStore
 	// Hunter runs hunts on demand (POST /api/v1/hunts). May be nil: 503.
 	Hunter Hunter
+	// Quarantine is the quarantine workflow. May be nil: those endpoints then answer 503.
+	Quarantine Quarantiner
 }
 
 // Server serves the API.

@@ -50,5 +50,6 @@ func (s *Server) routes() []route {
 	}
 	rs = append(rs, agentRoutes(s.deps.Agent, s.cfg.Now, s.logger)...)
 	rs = append(rs, s.mapRoutes()...)
-	return append(rs, s.findingRoutes()...)
+	rs = append(rs, s.findingRoutes()...)
+	return append(rs, s.quarantineRoutes()...)
 }

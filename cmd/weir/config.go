@@ -17,6 +17,7 @@ import (
 	"github.com/weirhq/weir/enrich/zones"
 	"github.com/weirhq/weir/hunt"
 	"github.com/weirhq/weir/notify"
+	"github.com/weirhq/weir/quarantine"
 )
 
 // fileConfig is the YAML file --config names. Flags given on the command line win
@@ -46,7 +47,13 @@ type fileConfig struct {
 	Hunt   hunt.Configuration   `yaml:"hunt"`
 	Agent  agent.Configuration  `yaml:"agent"`
 	Notify notify.Configuration `yaml:"notify"`
-	DNS    struct {
+	// Quarantine: the workflow's timing and the enforcers; a webhook hands the
+	// quarantine to a SOAR.
+	Quarantine struct {
+		quarantine.Configuration `yaml:",inline"`
+		Webhook                  *quarantine.WebhookConfiguration `yaml:"webhook"`
+	} `yaml:"quarantine"`
+	DNS struct {
 		Floor    time.Duration `yaml:"floor"`
 		Ceiling  time.Duration `yaml:"ceiling"`
 		MaxPerIP int           `yaml:"max_per_ip"`

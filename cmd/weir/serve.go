@@ -20,6 +20,7 @@ import (
 	"github.com/weirhq/weir/graph"
 	"github.com/weirhq/weir/hunt"
 	"github.com/weirhq/weir/notify"
+	"github.com/weirhq/weir/quarantine"
 	"github.com/weirhq/weir/state"
 	"github.com/weirhq/weir/store/duckdb"
 )
@@ -116,8 +117,15 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	hunting := make(chan struct{})
 	go func() { sched.Run(hctx); close(hunting) }()
 	defer func() { stopHunts(); <-hunting }()
+	qm, err := newQuarantine(ctx, g, fc, st, findings, tables)
+	if err != nil {
+		return err
+	}
+	quarantining := make(chan struct{})
+	go func() { qm.Run(hctx); close(quarantining) }()
+	defer func() { stopHunts(); <-quarantining }()
 	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}},
-		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag})
+		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag, Quarantine: qm})
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
@@ -171,4 +179,35 @@ func (t trackedFindings) Findings(ctx context.Context) ([]agent.Tracked, error) 
 		}
 	}
 	return out, nil
+}
+
+// newQuarantine sets up the quarantine workflow with the enforcers the config
+// file names (a webhook for now; host agents and the clouds' come next).
+func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.Store, audit *state.Store, tables *enrich.Tables) (*quarantine.Manager, error) {
+	cfg := quarantine.DefaultConfiguration()
+	if c := fc.Quarantine.Configuration; c.Interval > 0 || c.MaxAttempts > 0 || c.Backoff > 0 || c.MaxBackoff > 0 ||
+		c.VerifyGrace > 0 || len(c.AlwaysAllow) > 0 {
+		cfg = c
+	}
+	var enforcers []quarantine.Enforcer
+	if wc := fc.Quarantine.Webhook; wc != nil {
+		hook, err := quarantine.NewWebhook(*wc)
+		if err != nil {
+			return nil, fmt.Errorf("--config: quarantine webhook: %w", err)
+		}
+		enforcers = append(enforcers, hook)
+	}
+	workloads := func(name string) (quarantine.Workload, bool) {
+		if tables.Inventory == nil {
+			return quarantine.Workload{}, false
+		}
+		w := tables.Inventory.ByName(name)
+		if w == nil {
+			return quarantine.Workload{}, false
+		}
+		return quarantine.Workload{Name: w.Name, Kind: w.Kind, Cloud: w.Cloud, Account: w.Account, Region: w.Region,
+			IPs: w.IPs, Labels: w.Labels, Instances: w.Instances}, true
+	}
+	return quarantine.New(ctx, g.logger(), cfg, quarantine.Dependencies{DB: st.DB(), Enforcers: enforcers,
+		Workloads: workloads, Audit: audit.Record, Flows: st})
 }

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/weirhq/weir/quarantine"
+	"github.com/weirhq/weir/state"
+	"github.com/weirhq/weir/store/duckdb"
+)
+
+func TestQuarantineAPI(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	audit, err := state.Open(ctx, st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	soar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) }))
+	defer soar.Close()
+	hook, err := quarantine.NewWebhook(quarantine.WebhookConfiguration{URL: soar.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workloads := map[string]quarantine.Workload{"CRM-Prod-DB1": {Name: "CRM-Prod-DB1", Cloud: "azure",
+		IPs: []netip.Addr{netip.MustParseAddr("10.68.1.88")}}}
+	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
+		DB: st.DB(), Enforcers: []quarantine.Enforcer{hook}, Audit: audit.Record, Flows: st,
+		Workloads: func(name string) (quarantine.Workload, bool) { w, ok := workloads[name]; return w, ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(slog.New(slog.DiscardHandler), Configuration{Tokens: []string{"secret"}},
+		Dependencies{Flows: st, Quarantine: m}).Handler())
+	defer srv.Close()
+	call := func(method, path, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewBufferString(body))
+		req.Header.Set("Authorization", "Bearer secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, v
+	}
+	code, q := call("POST", "/api/v1/quarantine", `{"workload":"CRM-Prod-DB1","reason":"exfiltration","allow":["10.10.5.5"],"actor":"ana"}`)
+	if code != http.StatusCreated || q["state"] != quarantine.Requested {
+		t.Fatalf("request: %d %v", code, q)
+	}
+	id := q["id"].(string)
+	if code, again := call("POST", "/api/v1/quarantine", `{"workload":"CRM-Prod-DB1","reason":"again"}`); code != http.StatusOK || again["id"] != id {
+		t.Errorf("a second request: %d %v; want 200 with the same quarantine", code, again)
+	}
+	if code, _ := call("POST", "/api/v1/quarantine", `{"workload":"nope","reason":"x"}`); code != http.StatusNotFound {
+		t.Errorf("unknown workload: %d, want 404", code)
+	}
+	if code, _ := call("POST", "/api/v1/quarantine", `not json`); code != http.StatusBadRequest {
+		t.Errorf("bad body: %d, want 400", code)
+	}
+	// The workflow applies it through the webhook.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if err := m.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, got := call("GET", "/api/v1/quarantine/"+id, "")
+		if got["state"] == quarantine.Quarantined {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not quarantined: %v", got)
+		}
+	}
+	if code, list := call("GET", "/api/v1/quarantine?state=quarantined", ""); code != 200 || len(list["quarantines"].([]any)) != 1 {
+		t.Errorf("list: %d %v", code, list)
+	}
+	if code, d := call("GET", "/api/v1/quarantine/desired/CRM-Prod-DB1", ""); code != 200 || d["isolate"] != true {
+		t.Errorf("desired state: %d %v", code, d)
+	}
+	if code, r := call("POST", "/api/v1/quarantine/"+id+"/release", `{"reason":"contained","actor":"ana"}`); code != 200 || r["state"] != quarantine.Releasing && r["state"] != quarantine.Released {
+		t.Errorf("release: %d %v", code, r)
+	}
+	if code, _ := call("POST", "/api/v1/quarantine/"+id+"/release", `{}`); code != http.StatusConflict {
+		t.Errorf("release twice: %d, want 409", code)
+	}
+	if code, _ := call("GET", "/api/v1/quarantine/q-missing", ""); code != http.StatusNotFound {
+		t.Errorf("unknown id: %d, want 404", code)
+	}
+}
