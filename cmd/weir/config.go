@@ -52,6 +52,7 @@ type fileConfig struct {
 	Quarantine struct {
 		quarantine.Configuration `yaml:",inline"`
 		Webhook                  *quarantine.WebhookConfiguration `yaml:"webhook"`
+		Agents                   *quarantine.Agents               `yaml:"agents"` // hosts running weir agent
 	} `yaml:"quarantine"`
 	DNS struct {
 		Floor    time.Duration `yaml:"floor"`

@@ -182,7 +182,8 @@ func (t trackedFindings) Findings(ctx context.Context) ([]agent.Tracked, error) 
 }
 
 // newQuarantine sets up the quarantine workflow with the enforcers the config
-// file names (a webhook for now; host agents and the clouds' come next).
+// file names: hosts running weir agent, a webhook to a SOAR (the clouds' own
+// enforcers come next).
 func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.Store, audit *state.Store, tables *enrich.Tables) (*quarantine.Manager, error) {
 	cfg := quarantine.DefaultConfiguration()
 	if c := fc.Quarantine.Configuration; c.Interval > 0 || c.MaxAttempts > 0 || c.Backoff > 0 || c.MaxBackoff > 0 ||
@@ -190,6 +191,9 @@ func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.S
 		cfg = c
 	}
 	var enforcers []quarantine.Enforcer
+	if ag := fc.Quarantine.Agents; ag != nil {
+		enforcers = append(enforcers, ag)
+	}
 	if wc := fc.Quarantine.Webhook; wc != nil {
 		hook, err := quarantine.NewWebhook(*wc)
 		if err != nil {
