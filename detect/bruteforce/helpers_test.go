@@ -8,11 +8,8 @@ import (
 	"time"
 
 	"github.com/weirhq/weir/flow"
-	"github.com/weirhq/weir/query"
 	"github.com/weirhq/weir/store/duckdb"
 )
-
-func queryParse(f string) (query.Expr, error) { return query.Parse(f) }
 
 // day0 is the start of the scripted hunts: the baseline is the day before.
 var day0 = time.Date(2026, 1, 14, 0, 0, 0, 0, time.UTC)
