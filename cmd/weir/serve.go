@@ -185,11 +185,24 @@ func (t trackedFindings) Findings(ctx context.Context) ([]agent.Tracked, error) 
 // file names: hosts running weir agent, a webhook to a SOAR (the clouds' own
 // enforcers come next).
 func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.Store, audit *state.Store, tables *enrich.Tables) (*quarantine.Manager, error) {
-	cfg := quarantine.DefaultConfiguration()
-	if c := fc.Quarantine.Configuration; c.Interval > 0 || c.MaxAttempts > 0 || c.Backoff > 0 || c.MaxBackoff > 0 ||
-		c.VerifyGrace > 0 || len(c.AlwaysAllow) > 0 {
-		cfg = c
+	// What the config file sets wins; the rest keeps the defaults.
+	cfg, c := quarantine.DefaultConfiguration(), fc.Quarantine.Configuration
+	if c.Interval > 0 {
+		cfg.Interval = c.Interval
 	}
+	if c.MaxAttempts > 0 {
+		cfg.MaxAttempts = c.MaxAttempts
+	}
+	if c.Backoff > 0 {
+		cfg.Backoff = c.Backoff
+	}
+	if c.MaxBackoff > 0 {
+		cfg.MaxBackoff = c.MaxBackoff
+	}
+	if c.VerifyGrace > 0 {
+		cfg.VerifyGrace = c.VerifyGrace
+	}
+	cfg.AlwaysAllow = append(cfg.AlwaysAllow, c.AlwaysAllow...)
 	var enforcers []quarantine.Enforcer
 	if ag := fc.Quarantine.Agents; ag != nil {
 		enforcers = append(enforcers, ag)
