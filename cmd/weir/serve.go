@@ -121,9 +121,10 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	if err != nil {
 		return err
 	}
-	quarantining := make(chan struct{})
+	quarantining, verifying := make(chan struct{}), make(chan struct{})
 	go func() { qm.Run(hctx); close(quarantining) }()
-	defer func() { stopHunts(); <-quarantining }()
+	go func() { verifyQuarantines(hctx, g, qm, findings, notifier); close(verifying) }()
+	defer func() { stopHunts(); <-quarantining; <-verifying }()
 	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}},
 		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag, Quarantine: qm})
 	ln, err := net.Listen("tcp", listen)
@@ -227,4 +228,35 @@ func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.S
 	}
 	return quarantine.New(ctx, g.logger(), cfg, quarantine.Dependencies{DB: st.DB(), Enforcers: enforcers,
 		Workloads: workloads, Audit: audit.Record, Flows: st})
+}
+
+// verifyInterval is how often the flows are checked against the quarantines.
+const verifyInterval = time.Minute
+
+// verifyQuarantines checks every minute that quarantined workloads stay cut off:
+// flows outside the allow list mark a quarantine leaking and raise a finding.
+func verifyQuarantines(ctx context.Context, g *globals, qm *quarantine.Manager, st *state.Store, n *notify.Notifier) {
+	logger := g.logger().With("component", "quarantine")
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(verifyInterval):
+		}
+		now := time.Now()
+		leaks, err := qm.Verify(ctx, now)
+		if err != nil {
+			logger.Error("verify", "err", err)
+			continue
+		}
+		if len(leaks) == 0 {
+			continue
+		}
+		if _, _, err := st.Upsert(ctx, leaks, now); err != nil {
+			logger.Error("store leak findings", "err", err)
+		}
+		for _, f := range leaks {
+			n.Send(f)
+		}
+	}
 }
