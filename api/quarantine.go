@@ -18,6 +18,18 @@ type Quarantiner interface {
 	Get(ctx context.Context, id string) (quarantine.Quarantine, error)
 	List(ctx context.Context, f quarantine.Filter) ([]quarantine.Quarantine, error)
 	DesiredState(ctx context.Context, workload string) (quarantine.Desired, error)
+	Workload(name string) (quarantine.Workload, bool)
+}
+
+// dashboardRow is a quarantine with what the inventory says of its workload: the
+// quarantine dashboard's row.
+type dashboardRow struct {
+	quarantine.Quarantine
+	Kind    string            `json:"kind,omitempty"`
+	Cloud   string            `json:"cloud,omitempty"`
+	Account string            `json:"account,omitempty"`
+	Region  string            `json:"region,omitempty"`
+	Labels  map[string]string `json:"labels,omitempty"`
 }
 
 func (s *Server) quarantineRoutes() []route {
@@ -27,7 +39,8 @@ func (s *Server) quarantineRoutes() []route {
 			summary: "Quarantine a workload: body {workload, reason, allow: [IPs, CIDRs or workloads], expires (RFC 3339), actor}",
 			responses: map[string]string{"201": "requested", "200": "already quarantined (the active quarantine)",
 				"400": "bad request", "404": "unknown workload", "503": "no quarantine on this server"}},
-		{method: "GET", path: "/api/v1/quarantine", handler: s.quarantineList, summary: "Quarantines, newest first",
+		{method: "GET", path: "/api/v1/quarantine", handler: s.quarantineList,
+			summary: "Quarantines, newest first, with their workload's kind, cloud, account, region and labels (the dashboard)",
 			params: []param{q("workload", "string", "this workload's"),
 				q("state", "string", "any of these states, comma-separated: "+strings.Join(quarantine.States, ", "))}},
 		{method: "GET", path: "/api/v1/quarantine/{id}", handler: s.quarantineGet, summary: "One quarantine",
@@ -123,10 +136,14 @@ func (s *Server) quarantineList(w http.ResponseWriter, r *http.Request) {
 		s.quarantineError(w, err)
 		return
 	}
-	if qs == nil {
-		qs = []quarantine.Quarantine{}
+	rows := make([]dashboardRow, len(qs))
+	for i, q := range qs {
+		rows[i] = dashboardRow{Quarantine: q}
+		if wl, ok := s.deps.Quarantine.Workload(q.Workload); ok {
+			rows[i].Kind, rows[i].Cloud, rows[i].Account, rows[i].Region, rows[i].Labels = wl.Kind, wl.Cloud, wl.Account, wl.Region, wl.Labels
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"quarantines": qs})
+	writeJSON(w, http.StatusOK, map[string]any{"quarantines": rows})
 }
 
 func (s *Server) quarantineGet(w http.ResponseWriter, r *http.Request) {

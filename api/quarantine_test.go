@@ -33,7 +33,8 @@ func TestQuarantineAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	workloads := map[string]quarantine.Workload{"CRM-Prod-DB1": {Name: "CRM-Prod-DB1", Cloud: "azure",
+	workloads := map[string]quarantine.Workload{"CRM-Prod-DB1": {Name: "CRM-Prod-DB1", Cloud: "azure", Kind: "Virtual Machine",
+		Region: "eastus", Labels: map[string]string{"role": "db"},
 		IPs: []netip.Addr{netip.MustParseAddr("10.68.1.88")}}}
 	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
 		DB: st.DB(), Enforcers: []quarantine.Enforcer{hook}, Audit: audit.Record, Flows: st,
@@ -84,8 +85,12 @@ func TestQuarantineAPI(t *testing.T) {
 			t.Fatalf("not quarantined: %v", got)
 		}
 	}
-	if code, list := call("GET", "/api/v1/quarantine?state=quarantined", ""); code != 200 || len(list["quarantines"].([]any)) != 1 {
+	code, list := call("GET", "/api/v1/quarantine?state=quarantined", "")
+	if rows, _ := list["quarantines"].([]any); code != 200 || len(rows) != 1 {
 		t.Errorf("list: %d %v", code, list)
+	} else if row := rows[0].(map[string]any); row["kind"] != "Virtual Machine" || row["region"] != "eastus" ||
+		row["created_by"] != "ana" || row["labels"].(map[string]any)["role"] != "db" {
+		t.Errorf("dashboard row %v: want the workload's kind, region, labels and who asked", row)
 	}
 	if code, d := call("GET", "/api/v1/quarantine/desired/CRM-Prod-DB1", ""); code != 200 || d["isolate"] != true {
 		t.Errorf("desired state: %d %v", code, d)

@@ -159,3 +159,12 @@ func (m *Manager) List(ctx context.Context, f Filter) ([]Quarantine, error) {
 	}
 	return out, nil
 }
+
+// Workload is what the inventory says of a workload, for the quarantine
+// dashboard: its kind, cloud, account, region and labels.
+func (m *Manager) Workload(name string) (Workload, bool) {
+	if m.deps.Workloads == nil {
+		return Workload{}, false
+	}
+	return m.deps.Workloads(name)
+}
