@@ -1,14 +1,13 @@
 package shadowllm
 
 import (
-	"context"
-	"log/slog"
 	"net/netip"
 	"testing"
 	"time"
 
 	"github.com/weirhq/weir/detect"
 	"github.com/weirhq/weir/flow"
+	"github.com/weirhq/weir/internal/detecttest"
 	"github.com/weirhq/weir/store/duckdb"
 )
 
@@ -16,31 +15,7 @@ var t0 = time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC)
 
 var window = detect.Window{BaselineFrom: t0.Add(-12 * time.Hour), From: t0, Until: t0.Add(12 * time.Hour)}
 
-// store writes recs to a new store, rolled up as ingest leaves it.
-func store(t *testing.T, recs []flow.Record) *duckdb.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	w, err := st.NewWriter(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for i := range recs {
-		w.Append(&recs[i])
-	}
-	if err := w.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Rollup(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func store(t *testing.T, recs []flow.Record) *duckdb.Store { return detecttest.Store(t, recs) }
 
 // conn is one request record as the enricher leaves it: from src to dst's port,
 // lasting dur.
