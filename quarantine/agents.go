@@ -26,7 +26,7 @@ func (a *Agents) Reaches(w Workload) bool {
 }
 
 // Apply succeeds at once: the host's agent enforces what DesiredState says.
-func (a *Agents) Apply(context.Context, Quarantine, Workload) error { return nil }
+func (a *Agents) Apply(context.Context, Target) error { return nil }
 
 // Release succeeds at once, as Apply.
-func (a *Agents) Release(context.Context, Quarantine, Workload) error { return nil }
+func (a *Agents) Release(context.Context, Target) error { return nil }

@@ -3,21 +3,30 @@ package quarantine
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
 // Enforcer isolates workloads in one place (a host's nftables, a cloud's
 // network controls, a SOAR). The Manager calls Apply and Release from one
-// goroutine at a time, with a quarantine's allow list already resolved by
-// Allowed; both must be idempotent, because after a restart the Manager applies
-// or releases again what it may have done before. An error wrapping
-// ErrPermanent fails the quarantine at once; any other is retried.
+// goroutine at a time; both must be idempotent, because after a restart the
+// Manager applies or releases again what it may have done before. An error
+// wrapping ErrPermanent fails the quarantine at once; any other is retried.
 type Enforcer interface {
 	Name() string
 	// Reaches reports whether this enforcer can isolate w.
 	Reaches(w Workload) bool
-	Apply(ctx context.Context, q Quarantine, w Workload) error
-	Release(ctx context.Context, q Quarantine, w Workload) error
+	Apply(ctx context.Context, t Target) error
+	Release(ctx context.Context, t Target) error
+}
+
+// Target is what an enforcer isolates or frees: the quarantine, its workload,
+// and the allow list resolved to networks (workloads to their addresses, plus
+// the addresses every quarantine allows). DNS stays open too.
+type Target struct {
+	Quarantine Quarantine
+	Workload   Workload
+	Allow      []netip.Prefix
 }
 
 // enforcerFor is the first configured enforcer that reaches w.

@@ -49,17 +49,17 @@ type fake struct {
 func (f *fake) Name() string            { return f.name }
 func (f *fake) Reaches(w Workload) bool { return f.cloud == "" || w.Cloud == f.cloud }
 
-func (f *fake) Apply(_ context.Context, q Quarantine, _ Workload) error {
+func (f *fake) Apply(_ context.Context, t Target) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.applied = append(f.applied, q.ID)
+	f.applied = append(f.applied, t.Quarantine.ID)
 	return pop(&f.applyErrs)
 }
 
-func (f *fake) Release(_ context.Context, q Quarantine, _ Workload) error {
+func (f *fake) Release(_ context.Context, t Target) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.released = append(f.released, q.ID)
+	f.released = append(f.released, t.Quarantine.ID)
 	return pop(&f.relErrs)
 }
 

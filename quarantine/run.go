@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -132,7 +133,11 @@ func (m *Manager) apply(ctx context.Context, q Quarantine) error {
 			return errRaced
 		}
 	}
-	err = e.Apply(ctx, q, w)
+	allow, err := m.Allowed(q)
+	if err != nil {
+		return m.fail(ctx, q, err)
+	}
+	err = e.Apply(ctx, Target{Quarantine: q, Workload: w, Allow: allow})
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err == nil {
@@ -176,7 +181,11 @@ func (m *Manager) release(ctx context.Context, q Quarantine) error {
 			// The enforcer still gets the name: it may hold state under it.
 			w = Workload{Name: q.Workload}
 		}
-		if err = e.Release(ctx, q, w); err == nil {
+		var allow []netip.Prefix
+		if allow, err = m.Allowed(q); err == nil {
+			err = e.Release(ctx, Target{Quarantine: q, Workload: w, Allow: allow})
+		}
+		if err == nil {
 			return done("released by " + e.Name())
 		}
 	}

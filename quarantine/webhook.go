@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"time"
@@ -58,16 +59,26 @@ type WebhookEvent struct {
 	Action     string     `json:"action"` // quarantine or release
 	Quarantine Quarantine `json:"quarantine"`
 	Workload   Workload   `json:"workload"`
+	// Allow is the allow list resolved to networks: what stays reachable.
+	Allow []string `json:"allow"`
+}
+
+func prefixStrings(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
 }
 
 // Apply posts a quarantine event.
-func (h *Webhook) Apply(ctx context.Context, q Quarantine, w Workload) error {
-	return h.post(ctx, WebhookEvent{Action: "quarantine", Quarantine: q, Workload: w})
+func (h *Webhook) Apply(ctx context.Context, t Target) error {
+	return h.post(ctx, WebhookEvent{Action: "quarantine", Quarantine: t.Quarantine, Workload: t.Workload, Allow: prefixStrings(t.Allow)})
 }
 
 // Release posts a release event.
-func (h *Webhook) Release(ctx context.Context, q Quarantine, w Workload) error {
-	return h.post(ctx, WebhookEvent{Action: "release", Quarantine: q, Workload: w})
+func (h *Webhook) Release(ctx context.Context, t Target) error {
+	return h.post(ctx, WebhookEvent{Action: "release", Quarantine: t.Quarantine, Workload: t.Workload, Allow: prefixStrings(t.Allow)})
 }
 
 func (h *Webhook) post(ctx context.Context, ev WebhookEvent) error {

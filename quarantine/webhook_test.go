@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -40,12 +41,13 @@ func TestWebhook(t *testing.T) {
 				t.Fatal(err)
 			}
 			q := Quarantine{ID: "q-1", Workload: "web-1", Allow: []string{"10.0.9.1"}}
-			err = h.Apply(context.Background(), q, inventory["web-1"])
+			tgt := Target{Quarantine: q, Workload: inventory["web-1"], Allow: []netip.Prefix{netip.MustParsePrefix("10.0.9.1/32")}}
+			err = h.Apply(context.Background(), tgt)
 			if (err != nil) != tt.wantErr || errors.Is(err, ErrPermanent) != tt.wantPermanent {
 				t.Errorf("Apply: %v; want error %v, permanent %v", err, tt.wantErr, tt.wantPermanent)
 			}
 			if got.Action != "quarantine" || got.Quarantine.ID != "q-1" || got.Workload.Name != "web-1" ||
-				len(got.Workload.IPs) != 1 || got.Quarantine.Allow[0] != "10.0.9.1" {
+				len(got.Workload.IPs) != 1 || got.Quarantine.Allow[0] != "10.0.9.1" || len(got.Allow) != 1 || got.Allow[0] != "10.0.9.1/32" {
 				t.Errorf("event %+v", got)
 			}
 			if auth != "Bearer s3cret" || ctype != "application/json" || key != "quarantine:q-1" {
@@ -54,7 +56,7 @@ func TestWebhook(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "s3cret") {
 				t.Errorf("error shows the secret: %v", err)
 			}
-			if err := h.Release(context.Background(), q, inventory["web-1"]); (err != nil) != tt.wantErr || got.Action != "release" {
+			if err := h.Release(context.Background(), tgt); (err != nil) != tt.wantErr || got.Action != "release" {
 				t.Errorf("Release: %v, action %q", err, got.Action)
 			}
 		})
@@ -69,7 +71,7 @@ func TestWebhookUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Apply(context.Background(), Quarantine{ID: "q-1"}, Workload{}); err == nil || errors.Is(err, ErrPermanent) {
+	if err := h.Apply(context.Background(), Target{Quarantine: Quarantine{ID: "q-1"}}); err == nil || errors.Is(err, ErrPermanent) {
 		t.Errorf("Apply to a closed server: %v; want a transient error", err)
 	}
 }

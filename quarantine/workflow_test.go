@@ -342,10 +342,10 @@ type blocking struct {
 	entered, proceed chan struct{}
 }
 
-func (b *blocking) Apply(ctx context.Context, q Quarantine, w Workload) error {
+func (b *blocking) Apply(ctx context.Context, t Target) error {
 	b.entered <- struct{}{}
 	<-b.proceed
-	return b.fake.Apply(ctx, q, w)
+	return b.fake.Apply(ctx, t)
 }
 
 // TestReleaseWhileApplying releases a quarantine while its enforcer is applying
