@@ -19,6 +19,8 @@ type Quarantiner interface {
 	List(ctx context.Context, f quarantine.Filter) ([]quarantine.Quarantine, error)
 	DesiredState(ctx context.Context, workload string) (quarantine.Desired, error)
 	Workload(name string) (quarantine.Workload, bool)
+	ReportAgent(r quarantine.AgentReport) error
+	AgentReports() []quarantine.AgentReport
 }
 
 // dashboardRow is a quarantine with what the inventory says of its workload: the
@@ -50,6 +52,12 @@ func (s *Server) quarantineRoutes() []route {
 			responses: map[string]string{"404": "no quarantine with this id", "409": "not quarantined, or already releasing"}},
 		{method: "GET", path: "/api/v1/quarantine/desired/{workload}", handler: s.quarantineDesired,
 			summary: "What a host agent must enforce for a workload", params: []param{{name: "workload", in: "path", typ: "string"}}},
+		{method: "POST", path: "/api/v1/agents/{workload}/report", handler: s.agentReport,
+			summary:   "A host agent reports what it enforces: body {isolate, quarantine_id, error, version}",
+			params:    []param{{name: "workload", in: "path", typ: "string"}},
+			responses: map[string]string{"400": "bad body, or no agents enforcer on this server", "404": "unknown workload"}},
+		{method: "GET", path: "/api/v1/agents", handler: s.agentList,
+			summary: "The host agents' last reports: what each enforces and when it was last seen"},
 	}
 }
 
@@ -193,4 +201,33 @@ func (s *Server) quarantineDesired(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) agentReport(w http.ResponseWriter, r *http.Request) {
+	if !s.quarantines(w) {
+		return
+	}
+	name := r.PathValue("workload")
+	if _, ok := s.deps.Quarantine.Workload(name); !ok {
+		writeError(w, http.StatusNotFound, "unknown workload "+name)
+		return
+	}
+	var rep quarantine.AgentReport
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&rep); err != nil {
+		writeError(w, http.StatusBadRequest, "body: want JSON {isolate, quarantine_id, error, version}: "+err.Error())
+		return
+	}
+	rep.Workload = name
+	if err := s.deps.Quarantine.ReportAgent(rep); err != nil {
+		s.quarantineError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) agentList(w http.ResponseWriter, r *http.Request) {
+	if !s.quarantines(w) {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agents": s.deps.Quarantine.AgentReports()})
 }

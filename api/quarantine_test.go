@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +105,65 @@ func TestQuarantineAPI(t *testing.T) {
 	}
 	if code, _ := call("GET", "/api/v1/quarantine/q-missing", ""); code != http.StatusNotFound {
 		t.Errorf("unknown id: %d, want 404", code)
+	}
+	// This server has no agents enforcer: a host agent's report is refused, saying why.
+	if code, e := call("POST", "/api/v1/agents/CRM-Prod-DB1/report", `{"isolate":false}`); code != http.StatusBadRequest ||
+		!strings.Contains(fmt.Sprint(e["error"]), "no agents enforcer") {
+		t.Errorf("report without agents: %d %v", code, e)
+	}
+}
+
+func TestAgentReportAPI(t *testing.T) {
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	audit, err := state.Open(ctx, st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
+		DB: st.DB(), Enforcers: []quarantine.Enforcer{&quarantine.Agents{Clouds: []string{"onprem"}}}, Audit: audit.Record,
+		Workloads: func(name string) (quarantine.Workload, bool) {
+			return quarantine.Workload{Name: name, Cloud: "onprem"}, name == "HQ-WS-003"
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(slog.New(slog.DiscardHandler), Configuration{Tokens: []string{"secret"}},
+		Dependencies{Flows: st, Quarantine: m}).Handler())
+	defer srv.Close()
+	post := func(path, body string) int {
+		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("/api/v1/agents/HQ-WS-003/report", `{"isolate":true,"quarantine_id":"q-1","version":"dev"}`); code != http.StatusNoContent {
+		t.Errorf("report: %d", code)
+	}
+	if code := post("/api/v1/agents/nope/report", `{}`); code != http.StatusNotFound {
+		t.Errorf("unknown workload's report: %d, want 404", code)
+	}
+	if code := post("/api/v1/agents/HQ-WS-003/report", `{"isolate":"yes"}`); code != http.StatusBadRequest {
+		t.Errorf("bad report: %d, want 400", code)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/agents", nil)
+	req.Header.Set("Authorization", "Bearer secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct{ Agents []quarantine.AgentReport }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || len(got.Agents) != 1 ||
+		got.Agents[0].QuarantineID != "q-1" || !got.Agents[0].Isolate || got.Agents[0].Workload != "HQ-WS-003" {
+		t.Errorf("agents: %v %+v", err, got)
 	}
 }

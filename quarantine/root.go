@@ -52,6 +52,10 @@ var (
 	// ErrPermanent marks an enforcer's error that retrying will not fix (a
 	// rejected request, a missing permission): the quarantine fails at once.
 	ErrPermanent = errors.New("permanent")
+	// ErrPending says an enforcer has handed the work on and waits for its
+	// confirmation (a host agent's report): the Manager asks again on its next
+	// round without counting an attempt.
+	ErrPending = errors.New("waiting for confirmation")
 )
 
 // Request asks for a workload to be quarantined.

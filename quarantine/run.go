@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -143,6 +144,9 @@ func (m *Manager) apply(ctx context.Context, q Quarantine) error {
 	if err == nil {
 		return m.transition(ctx, &q, InProgress, Quarantined, SystemActor, "quarantine.apply", "applied by "+e.Name())
 	}
+	if errors.Is(err, ErrPending) {
+		return m.pending(ctx, &q, InProgress, err)
+	}
 	q.Attempts++
 	q.Error = fmt.Sprintf("apply by %s: %v", e.Name(), err)
 	if errors.Is(err, ErrPermanent) || q.Attempts >= m.cfg.MaxAttempts {
@@ -191,9 +195,33 @@ func (m *Manager) release(ctx context.Context, q Quarantine) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if errors.Is(err, ErrPending) {
+		return m.pending(ctx, &q, Releasing, err)
+	}
 	q.Attempts++
 	q.Error = fmt.Sprintf("release by %s: %v", q.Enforcer, err)
 	q.NextAttempt = m.now().Add(m.cfg.backoff(q.Attempts))
 	return m.transition(ctx, &q, Releasing, Releasing, SystemActor, "quarantine.retry",
 		fmt.Sprintf("release attempt %d failed, next at %s: %s", q.Attempts, q.NextAttempt.Format(time.RFC3339), q.Error))
+}
+
+// pending records that q's enforcer waits for a confirmation: the first time
+// in the audit log, then only in the record when what it waits for changes.
+// No attempt is counted and no backoff set: every round asks again, and a
+// confirmation wakes the Manager at once (ReportAgent).
+func (m *Manager) pending(ctx context.Context, q *Quarantine, state string, cause error) error {
+	msg := cause.Error()
+	if q.Error == msg {
+		return nil
+	}
+	first := !strings.HasPrefix(q.Error, ErrPending.Error())
+	q.Error = msg
+	if first {
+		return m.transition(ctx, q, state, state, SystemActor, "quarantine.pending", msg)
+	}
+	ok, err := m.swap(ctx, q, state)
+	if err == nil && !ok {
+		return errRaced
+	}
+	return err
 }

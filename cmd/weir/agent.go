@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -54,22 +56,37 @@ func newAgentCmd(g *globals) *cobra.Command {
 // applier is what the agent enforces through (*nftables.Enforcer).
 type applier interface{ Apply(nftables.State) error }
 
-// runAgent pulls and applies until ctx ends. It never clears on exit: a
-// quarantine must hold while the agent restarts.
+// runAgent pulls, applies and reports until ctx ends. It reports every round,
+// so a restarted server learns at once what its hosts enforce. It never clears
+// on exit: a quarantine must hold while the agent restarts.
 func runAgent(ctx context.Context, g *globals, enf applier, workload string, server netip.AddrPort, interval time.Duration) error {
 	logger := g.logger().With("component", "agent", "workload", workload)
 	var applied *nftables.State
+	var appliedID, failure string
 	for {
-		want, err := g.desired(ctx, workload, server)
+		want, id, err := g.desired(ctx, workload, server)
 		switch {
 		case err != nil:
 			logger.Warn("cannot reach the server: keeping the last applied state", "err", err)
-		case applied == nil || !sameState(*applied, want):
+		case applied == nil || !sameState(*applied, want) || appliedID != id:
 			if err := enf.Apply(want); err != nil {
 				logger.Error("apply", "err", err)
+				failure = err.Error()
 			} else {
-				applied = &want
+				applied, appliedID, failure = &want, id, ""
 				logger.Info("applied", "quarantined", want.Quarantined, "allow", len(want.Allow))
+			}
+		}
+		if err == nil {
+			rep := agentReport{QuarantineID: id, Error: failure}
+			if applied != nil {
+				rep.Isolate, rep.QuarantineID = applied.Quarantined, appliedID
+			}
+			if failure != "" {
+				rep.QuarantineID = id // the failure is about what the server wants now
+			}
+			if err := g.report(ctx, workload, rep); err != nil {
+				logger.Warn("report to the server", "err", err)
 			}
 		}
 		select {
@@ -80,33 +97,75 @@ func runAgent(ctx context.Context, g *globals, enf applier, workload string, ser
 	}
 }
 
-// desired asks the server for the workload's state and turns it into rules.
-func (g *globals) desired(ctx context.Context, workload string, server netip.AddrPort) (nftables.State, error) {
-	token := g.token
-	if token == "" {
-		token = os.Getenv("WEIR_TOKEN")
+// agentReport is the body of POST /api/v1/agents/{workload}/report.
+type agentReport struct {
+	Isolate      bool   `json:"isolate"`
+	QuarantineID string `json:"quarantine_id,omitempty"`
+	Error        string `json:"error,omitempty"`
+	Version      string `json:"version,omitempty"`
+}
+
+// report tells the server what this host enforces.
+func (g *globals) report(ctx context.Context, workload string, rep agentReport) error {
+	rep.Version = version
+	body, err := json.Marshal(rep)
+	if err != nil {
+		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
+		strings.TrimSuffix(g.server, "/")+"/api/v1/agents/"+url.PathEscape(workload)+"/report", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+g.agentToken())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("%s: %s %s", g.server, resp.Status, bytes.TrimSpace(msg))
+	}
+	return nil
+}
+
+func (g *globals) agentToken() string {
+	if g.token != "" {
+		return g.token
+	}
+	return os.Getenv("WEIR_TOKEN")
+}
+
+// desired asks the server for the workload's state and turns it into rules.
+// The quarantine's id comes with them, for the report.
+func (g *globals) desired(ctx context.Context, workload string, server netip.AddrPort) (nftables.State, string, error) {
+	token := g.agentToken()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
 		strings.TrimSuffix(g.server, "/")+"/api/v1/quarantine/desired/"+url.PathEscape(workload), nil)
 	if err != nil {
-		return nftables.State{}, err
+		return nftables.State{}, "", err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nftables.State{}, err
+		return nftables.State{}, "", err
 	}
 	defer resp.Body.Close()
 	var d struct {
 		Isolate bool     `json:"isolate"`
+		ID      string   `json:"quarantine_id"`
 		Allow   []string `json:"allow"`
 		DNS     bool     `json:"dns"`
 		Error   string   `json:"error"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK {
-		return nftables.State{}, fmt.Errorf("%s: %s %s", g.server, resp.Status, d.Error)
+		return nftables.State{}, "", fmt.Errorf("%s: %s %s", g.server, resp.Status, d.Error)
 	}
 	st := nftables.State{Quarantined: d.Isolate, AllowDNS: d.DNS, Server: server}
 	for _, a := range d.Allow {
@@ -114,13 +173,13 @@ func (g *globals) desired(ctx context.Context, workload string, server netip.Add
 		if err != nil {
 			addr, aerr := netip.ParseAddr(a)
 			if aerr != nil {
-				return nftables.State{}, fmt.Errorf("allow %q: not an address or network", a)
+				return nftables.State{}, "", fmt.Errorf("allow %q: not an address or network", a)
 			}
 			p = netip.PrefixFrom(addr, addr.BitLen())
 		}
 		st.Allow = append(st.Allow, p)
 	}
-	return st, nil
+	return st, d.ID, nil
 }
 
 func sameState(a, b nftables.State) bool {

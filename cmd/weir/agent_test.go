@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,18 +37,35 @@ func (r *recordingApplier) applied() []nftables.State {
 // it changes, and keeps the last state while the server is away.
 func TestAgentFollowsTheServer(t *testing.T) {
 	var phase atomic.Int32 // 0 free, 1 quarantined, 2 server down, 3 released
+	var mu sync.Mutex
+	var reports []agentReport
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer tok" || r.URL.Path != "/api/v1/quarantine/desired/HQ-WS-003" {
+		if r.Header.Get("Authorization") != "Bearer tok" {
 			http.Error(w, `{"error":"no"}`, http.StatusUnauthorized)
 			return
 		}
-		switch phase.Load() {
-		case 1:
-			w.Write([]byte(`{"workload":"HQ-WS-003","isolate":true,"allow":["10.10.5.5","10.99.0.0/16"],"dns":true}`))
-		case 2:
+		if phase.Load() == 2 {
 			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		switch r.URL.Path {
+		case "/api/v1/agents/HQ-WS-003/report":
+			var rep agentReport
+			if err := json.NewDecoder(r.Body).Decode(&rep); err != nil {
+				t.Errorf("report: %v", err)
+			}
+			mu.Lock()
+			reports = append(reports, rep)
+			mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+		case "/api/v1/quarantine/desired/HQ-WS-003":
+			if phase.Load() == 1 {
+				w.Write([]byte(`{"workload":"HQ-WS-003","isolate":true,"quarantine_id":"q-1","allow":["10.10.5.5","10.99.0.0/16"],"dns":true}`))
+			} else {
+				w.Write([]byte(`{"workload":"HQ-WS-003","isolate":false,"allow":[],"dns":false}`))
+			}
 		default:
-			w.Write([]byte(`{"workload":"HQ-WS-003","isolate":false,"allow":[],"dns":false}`))
+			http.NotFound(w, r)
 		}
 	}))
 	defer srv.Close()
@@ -86,5 +105,24 @@ func TestAgentFollowsTheServer(t *testing.T) {
 		Allow: []netip.Prefix{netip.MustParsePrefix("10.10.5.5/32"), netip.MustParsePrefix("10.99.0.0/16")}}
 	if got[0].Quarantined || !sameState(got[1], want) || got[2].Quarantined {
 		t.Errorf("applied %+v; want free, %+v, free", got, want)
+	}
+	// The server heard, in order, free, then enforcing q-1, then free again.
+	mu.Lock()
+	defer mu.Unlock()
+	var seen []string
+	for _, r := range reports {
+		s := "free"
+		if r.Isolate {
+			s = "isolating " + r.QuarantineID
+		}
+		if r.Version == "" || r.Error != "" {
+			t.Errorf("report %+v", r)
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != s {
+			seen = append(seen, s)
+		}
+	}
+	if !slices.Equal(seen, []string{"free", "isolating q-1", "free"}) {
+		t.Errorf("reports say %v", seen)
 	}
 }

@@ -117,18 +117,24 @@ func TestQuarantineIsolatesAHost(t *testing.T) {
 		t.Error("A still reaches B")
 	}
 
-	out, err := ns.output("B", "quarantine", "list", "--server", server, "--token", "tok", "-o", "json")
-	if err != nil {
-		t.Fatalf("quarantine list: %v\n%s", err, out)
+	// Quarantined only once A's agent has reported enforcing it.
+	list := func() []map[string]any {
+		out, err := ns.output("B", "quarantine", "list", "--server", server, "--token", "tok", "-o", "json")
+		var qs []map[string]any
+		if err == nil {
+			err = json.Unmarshal(out, &qs)
+		}
+		if err != nil || len(qs) != 1 {
+			t.Fatalf("quarantine list: %v %s", err, out)
+		}
+		return qs
 	}
-	var qs []map[string]any
-	if err := json.Unmarshal(out, &qs); err != nil || len(qs) != 1 || qs[0]["state"] != "quarantined" {
-		t.Fatalf("quarantine list: %v %s", err, out)
-	}
-	if err := ns.run("B", "quarantine", "release", qs[0]["id"].(string), "--reason", "done", "--server", server,
+	eventually("the agent confirms", func() bool { return list()[0]["state"] == "quarantined" })
+	if err := ns.run("B", "quarantine", "release", list()[0]["id"].(string), "--reason", "done", "--server", server,
 		"--token", "tok"); err != nil {
 		t.Fatalf("quarantine release: %v", err)
 	}
+	eventually("the agent confirms the release", func() bool { return list()[0]["state"] == "released" })
 	eventually("B reaches A after the release", func() bool { return reach("B", "10.199.1.1:9000") })
 }
 

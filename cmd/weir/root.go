@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "weir",
 		Short:         "Network flow logs in, evidence out: hunt, investigate and quarantine",
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
