@@ -20,6 +20,9 @@ type Configuration struct {
 	// quarantine: flow logs aggregate over minutes, and connections open at the
 	// time of the cut are still reported.
 	VerifyGrace time.Duration `yaml:"verify_grace"`
+	// VerifyClean is how long a leaking quarantine must have been leaking, and
+	// then show no leak while flow logs keep arriving, to count as holding again.
+	VerifyClean time.Duration `yaml:"verify_clean"`
 	// AlwaysAllow are addresses or CIDRs every quarantined workload keeps
 	// reaching: the weir server, for the agent's own channel.
 	AlwaysAllow []string `yaml:"always_allow"`
@@ -28,15 +31,17 @@ type Configuration struct {
 // DefaultConfiguration is the configuration without a file.
 func DefaultConfiguration() Configuration {
 	return Configuration{Interval: 5 * time.Second, MaxAttempts: 5, Backoff: 2 * time.Second,
-		MaxBackoff: 5 * time.Minute, VerifyGrace: 2 * time.Minute}
+		MaxBackoff: 5 * time.Minute, VerifyGrace: 2 * time.Minute,
+		VerifyClean: 30 * time.Minute}
 }
 
 // Validate says what is wrong with c.
 func (c Configuration) Validate() error {
-	if c.Interval <= 0 || c.MaxAttempts < 1 || c.Backoff <= 0 || c.MaxBackoff < c.Backoff || c.VerifyGrace < 0 {
+	if c.Interval <= 0 || c.MaxAttempts < 1 || c.Backoff <= 0 || c.MaxBackoff < c.Backoff || c.VerifyGrace < 0 ||
+		c.VerifyClean <= 0 {
 		return fmt.Errorf("quarantine configuration: want a positive interval and backoff, max_attempts ≥ 1, "+
-			"max_backoff ≥ backoff and verify_grace ≥ 0 (got %v, %v, %d, %v, %v)", c.Interval, c.Backoff, c.MaxAttempts,
-			c.MaxBackoff, c.VerifyGrace)
+			"max_backoff ≥ backoff, verify_grace ≥ 0 and a positive verify_clean (got %v, %v, %d, %v, %v, %v)", c.Interval,
+			c.Backoff, c.MaxAttempts, c.MaxBackoff, c.VerifyGrace, c.VerifyClean)
 	}
 	for _, a := range c.AlwaysAllow {
 		if _, ok := parseNet(a); !ok {

@@ -126,6 +126,8 @@ func (m *Manager) transition(ctx context.Context, q *Quarantine, from, to, actor
 		q.Attempts, q.NextAttempt, q.Error = 0, now, ""
 	case to == Released:
 		q.ReleasedAt, q.NextAttempt = now, time.Time{}
+	case to == Quarantined && from == Leaking: // it holds again; it was quarantined all along
+		q.HoldsSince = now
 	case to == Quarantined:
 		q.QuarantinedAt, q.NextAttempt, q.Error = now, time.Time{}, ""
 	case to == Failed:

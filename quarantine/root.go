@@ -88,6 +88,9 @@ type Quarantine struct {
 	ReleasedBy    string    `json:"released_by,omitempty"`
 	ReleaseReason string    `json:"release_reason,omitempty"`
 	ReleasedAt    time.Time `json:"released_at,omitzero"`
+	// HoldsSince is when verification found a leaking quarantine holding again:
+	// flows before it are not held against the quarantine any more.
+	HoldsSince time.Time `json:"holds_since,omitzero"`
 }
 
 // Active reports whether q holds (or is about to hold) its workload isolated

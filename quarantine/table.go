@@ -31,17 +31,19 @@ var schema = []string{
 	released_by VARCHAR NOT NULL,
 	release_reason VARCHAR NOT NULL,
 	released_at TIMESTAMP)`,
+	// Added after the first release of the table.
+	`ALTER TABLE quarantines ADD COLUMN IF NOT EXISTS holds_since TIMESTAMP`,
 }
 
 const columns = `id, workload, state, reason, allow, expires, enforcer, error, attempts, next_attempt, created_by,
-	created_at, updated_at, quarantined_at, released_by, release_reason, released_at`
+	created_at, updated_at, quarantined_at, released_by, release_reason, released_at, holds_since`
 
 // values are q's cells in the order of columns.
 func values(q *Quarantine) []any {
 	allow, _ := json.Marshal(q.Allow) // a []string always encodes
 	return []any{q.ID, q.Workload, q.State, q.Reason, string(allow), null(q.Expires), q.Enforcer, q.Error, q.Attempts,
 		null(q.NextAttempt), q.CreatedBy, q.CreatedAt, q.UpdatedAt, null(q.QuarantinedAt), q.ReleasedBy,
-		q.ReleaseReason, null(q.ReleasedAt)}
+		q.ReleaseReason, null(q.ReleasedAt), null(q.HoldsSince)}
 }
 
 func null(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
@@ -51,9 +53,9 @@ type scanner interface{ Scan(dest ...any) error }
 func scan(s scanner) (Quarantine, error) {
 	var q Quarantine
 	var allow string
-	var expires, next, qAt, rAt sql.NullTime
+	var expires, next, qAt, rAt, holds sql.NullTime
 	err := s.Scan(&q.ID, &q.Workload, &q.State, &q.Reason, &allow, &expires, &q.Enforcer, &q.Error, &q.Attempts, &next,
-		&q.CreatedBy, &q.CreatedAt, &q.UpdatedAt, &qAt, &q.ReleasedBy, &q.ReleaseReason, &rAt)
+		&q.CreatedBy, &q.CreatedAt, &q.UpdatedAt, &qAt, &q.ReleasedBy, &q.ReleaseReason, &rAt, &holds)
 	if err != nil {
 		return q, err
 	}
@@ -61,6 +63,7 @@ func scan(s scanner) (Quarantine, error) {
 		return q, fmt.Errorf("quarantine %s: allow list %q: %w", q.ID, allow, err)
 	}
 	q.Expires, q.NextAttempt, q.QuarantinedAt, q.ReleasedAt = utc(expires), utc(next), utc(qAt), utc(rAt)
+	q.HoldsSince = utc(holds)
 	q.CreatedAt, q.UpdatedAt = q.CreatedAt.UTC(), q.UpdatedAt.UTC()
 	return q, nil
 }
@@ -73,7 +76,7 @@ func utc(t sql.NullTime) time.Time {
 }
 
 func (m *Manager) insert(ctx context.Context, q *Quarantine) error {
-	ph := strings.TrimSuffix(strings.Repeat("?, ", 17), ", ")
+	ph := strings.TrimSuffix(strings.Repeat("?, ", 18), ", ")
 	if _, err := m.deps.DB.ExecContext(ctx, `INSERT INTO quarantines (`+columns+`) VALUES (`+ph+`)`, values(q)...); err != nil {
 		return fmt.Errorf("insert quarantine of %s: %w", q.Workload, err)
 	}

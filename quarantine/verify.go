@@ -18,10 +18,13 @@ import (
 const LeakDetector = "quarantine-leak"
 
 // Verify checks each quarantined workload against the flows since it was
-// quarantined (after VerifyGrace): allowed traffic that crosses it outside its
-// allow list, and not DNS, marks the quarantine leaking and makes a finding. A
-// leaking quarantine is checked again, so that its finding keeps up; it stays
-// leaking until released. Denied flows are the quarantine working and do not count.
+// quarantined (after VerifyGrace), or since it last held again: allowed traffic
+// that crosses it outside its allow list, and not DNS, marks the quarantine
+// leaking and makes a finding. A leaking quarantine is checked again, so that
+// its finding keeps up; once it has leaked for VerifyClean and then shown no
+// leak for VerifyClean while flow logs kept arriving, it holds again (an
+// enforcer re-applied, a stray connection drained). Denied flows are the
+// quarantine working and do not count.
 func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, error) {
 	if m.deps.Flows == nil {
 		return nil, nil
@@ -33,8 +36,27 @@ func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, 
 	var out []detect.Finding
 	for _, q := range qs {
 		from := q.QuarantinedAt.Add(m.cfg.VerifyGrace)
+		if q.HoldsSince.After(from) {
+			from = q.HoldsSince
+		}
 		if q.QuarantinedAt.IsZero() || !from.Before(now) {
 			continue
+		}
+		if q.State == Leaking {
+			holds, err := m.holdsAgain(ctx, q, now)
+			if err != nil {
+				return out, err
+			}
+			if holds {
+				m.mu.Lock()
+				err := m.transition(ctx, &q, Leaking, Quarantined, SystemActor, "quarantine.holds",
+					fmt.Sprintf("no flow outside the allow list for %v while flow logs kept arriving", m.cfg.VerifyClean))
+				m.mu.Unlock()
+				if err != nil {
+					return out, err
+				}
+				continue
+			}
 		}
 		f, leaking, err := m.verifyOne(ctx, q, from, now)
 		if err != nil {
@@ -55,6 +77,24 @@ func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, 
 		}
 	}
 	return out, nil
+}
+
+// holdsAgain reports whether leaking q has leaked for VerifyClean and then had
+// no leaking flow in the last VerifyClean, while the store kept receiving flows
+// (silence from a stalled collector proves nothing).
+func (m *Manager) holdsAgain(ctx context.Context, q Quarantine, now time.Time) (bool, error) {
+	since := now.Add(-m.cfg.VerifyClean)
+	if q.UpdatedAt.After(since) {
+		return false, nil
+	}
+	if _, leaking, err := m.verifyOne(ctx, q, since, now); err != nil || leaking {
+		return false, err
+	}
+	rows, _, err := m.deps.Flows.Aggregate(ctx, duckdb.AggregateQuery{From: since, Until: now, Limit: 1})
+	if err != nil {
+		return false, fmt.Errorf("verify quarantine %s: flows since %s: %w", q.ID, since.Format(time.RFC3339), err)
+	}
+	return len(rows) > 0 && num(rows[0], "flows") > 0, nil
 }
 
 // leakFilter selects the allowed, non-DNS flows with q's workload at one end

@@ -125,3 +125,50 @@ func TestVerify(t *testing.T) {
 		t.Errorf("%d audit entries after a second Verify, want 4", n)
 	}
 }
+
+// TestVerifyHoldsAgain: a leaking quarantine holds again once it shows no leak
+// for VerifyClean while flow logs keep arriving, and not while they stall; a
+// later leak marks it leaking again, judged only on flows after it held.
+func TestVerifyHoldsAgain(t *testing.T) {
+	e := newEnv(t)
+	m := e.manager(t, testConfig(), &fake{name: "fake"})
+	ctx := context.Background()
+	web := mustRequest(t, m, Request{Workload: "web-1"})
+	step(t, m)
+	e.write(t, []flow.Record{conn(t0.Add(10*time.Minute), "10.0.0.5", "10.0.0.7", 445, 6, flow.Allow)})
+	e.clock.Advance(time.Hour)
+	if _, err := m.Verify(ctx, e.clock.Now()); err != nil || get(t, m, web.ID).State != Leaking {
+		t.Fatalf("after the leak: %v %s", err, get(t, m, web.ID).State)
+	}
+
+	// An hour on, no flow at all has arrived: silence proves nothing.
+	e.clock.Advance(time.Hour)
+	if _, err := m.Verify(ctx, e.clock.Now()); err != nil || get(t, m, web.ID).State != Leaking {
+		t.Fatalf("with no flows arriving: %v %s, want still leaking", err, get(t, m, web.ID).State)
+	}
+	// Flows arrive, none of web-1's outside its allow list: it holds again.
+	now := e.clock.Now()
+	e.write(t, []flow.Record{
+		conn(now.Add(-10*time.Minute), "10.0.0.7", "10.0.0.99", 445, 6, flow.Allow),
+		conn(now.Add(-5*time.Minute), "203.0.113.9", "10.0.0.5", 3389, 6, flow.Deny),
+	})
+	fs, err := m.Verify(ctx, now)
+	q := get(t, m, web.ID)
+	if err != nil || len(fs) != 0 || q.State != Quarantined || !q.HoldsSince.Equal(now) || !q.QuarantinedAt.Equal(t0) {
+		t.Fatalf("after a clean half hour: %v, %d findings, %s, holds since %v, quarantined at %v", err, len(fs), q.State,
+			q.HoldsSince, q.QuarantinedAt)
+	}
+	if acts := e.actions(t, web.ID); acts[len(acts)-1] != "quarantine.holds" {
+		t.Errorf("audit %v, want it holding again last", acts)
+	}
+	// The old leak is not held against it again; a new one is.
+	e.clock.Advance(time.Hour)
+	if fs, err := m.Verify(ctx, e.clock.Now()); err != nil || len(fs) != 0 || get(t, m, web.ID).State != Quarantined {
+		t.Fatalf("an hour later, nothing new: %v %d %s", err, len(fs), get(t, m, web.ID).State)
+	}
+	e.write(t, []flow.Record{conn(e.clock.Now().Add(-time.Minute), "10.0.0.5", "10.0.0.7", 445, 6, flow.Allow)})
+	if fs, err := m.Verify(ctx, e.clock.Now()); err != nil || len(fs) != 1 || fs[0].Evidence.Flows != 1 ||
+		get(t, m, web.ID).State != Leaking {
+		t.Fatalf("a new leak: %v %v %s", err, fs, get(t, m, web.ID).State)
+	}
+}

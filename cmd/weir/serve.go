@@ -203,6 +203,9 @@ func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.S
 	if c.VerifyGrace > 0 {
 		cfg.VerifyGrace = c.VerifyGrace
 	}
+	if c.VerifyClean > 0 {
+		cfg.VerifyClean = c.VerifyClean
+	}
 	cfg.AlwaysAllow = append(cfg.AlwaysAllow, c.AlwaysAllow...)
 	var enforcers []quarantine.Enforcer
 	if ag := fc.Quarantine.Agents; ag != nil {
