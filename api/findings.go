@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weirhq/weir/auth"
 	"github.com/weirhq/weir/hunt"
 	"github.com/weirhq/weir/state"
 )
@@ -38,7 +39,8 @@ var (
 	_ Hunter       = (*hunt.Scheduler)(nil)
 )
 
-// defaultActor is who a write is recorded as when the request names no author.
+// defaultActor is who a write is recorded as when no principal is known (tests
+// that call handlers without auth).
 // Until users and sessions exist every token is an admin's and says who it is.
 const defaultActor = "api"
 
@@ -62,17 +64,17 @@ func (s *Server) findingRoutes() []route {
 			responses: map[string]string{"400": "a bad parameter", "503": none}},
 		{method: "GET", path: "/api/v1/findings/{id}", handler: s.finding, summary: "One finding with its comments",
 			params: []param{id}, responses: map[string]string{"404": notFound, "503": none}},
-		{method: "POST", path: "/api/v1/findings/{id}/status", handler: s.findingStatus,
+		{method: "POST", path: "/api/v1/findings/{id}/status", role: auth.Analyst, handler: s.findingStatus,
 			summary: "Change a finding's status",
 			doc: `Body: {"status": "open|acknowledged|resolved|false_positive", "note": "optional comment", ` +
-				`"author": "optional, who (default api)"}. Answers the finding as it now is.`,
+				`"author": "on whose behalf, with the server's own token only"}. Answers the finding as it now is.`,
 			params: []param{id}, responses: map[string]string{"400": "a bad status, note or body", "404": notFound, "503": none}},
 		{method: "GET", path: "/api/v1/findings/{id}/comments", handler: s.findingComments,
 			summary: "A finding's comments, oldest first", params: []param{id},
 			responses: map[string]string{"404": notFound, "503": none}},
-		{method: "POST", path: "/api/v1/findings/{id}/comments", handler: s.addFindingComment,
+		{method: "POST", path: "/api/v1/findings/{id}/comments", role: auth.Analyst, handler: s.addFindingComment,
 			summary:   "Comment on a finding",
-			doc:       `Body: {"text": "…", "author": "optional, who (default api)"}. Answers the comment, with status 201.`,
+			doc:       `Body: {"text": "…", "author": "on whose behalf, with the server's own token only"}. Answers the comment, with status 201.`,
 			params:    []param{id},
 			responses: map[string]string{"201": "the comment", "400": "an empty or overlong text, or a bad body", "404": notFound, "503": none}},
 		{method: "GET", path: "/api/v1/audit", handler: s.audit, summary: "The audit log, newest first",
@@ -80,7 +82,7 @@ func (s *Server) findingRoutes() []route {
 				q("target", "string", "to what, e.g. a finding's id"), {name: "since", in: "query", typ: "string", doc: "at or after, RFC 3339"},
 				limit, offset},
 			responses: map[string]string{"400": "a bad parameter", "503": none}},
-		{method: "POST", path: "/api/v1/hunts", handler: s.huntNow,
+		{method: "POST", path: "/api/v1/hunts", role: auth.Analyst, handler: s.huntNow,
 			summary: "Run the detectors now over a window and record their findings",
 			doc:     "Waits for a scheduled hunt in progress. Answers what the hunt did: counts, detectors' errors and times, the findings stored.",
 			params:  []param{pWindow, pUntil},
@@ -156,7 +158,7 @@ func (s *Server) findingStatus(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &body) {
 		return
 	}
-	f, err := s.deps.Findings.SetStatus(r.Context(), r.PathValue("id"), body.Status, actor(body.Author), body.Note)
+	f, err := s.deps.Findings.SetStatus(r.Context(), r.PathValue("id"), body.Status, actorOf(r, body.Author), body.Note)
 	if err != nil {
 		s.stateError(w, err)
 		return
@@ -190,7 +192,7 @@ func (s *Server) addFindingComment(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &body) {
 		return
 	}
-	c, err := s.deps.Findings.AddComment(r.Context(), r.PathValue("id"), actor(body.Author), body.Text)
+	c, err := s.deps.Findings.AddComment(r.Context(), r.PathValue("id"), actorOf(r, body.Author), body.Text)
 	if err != nil {
 		s.stateError(w, err)
 		return
@@ -281,13 +283,6 @@ func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
-}
-
-func actor(author string) string {
-	if a := strings.TrimSpace(author); a != "" {
-		return a
-	}
-	return defaultActor
 }
 
 func parseSince(v string) (time.Time, error) {

@@ -154,7 +154,7 @@ func TestFindingWorkflow(t *testing.T) {
 	}
 	code, body = do(t, "POST", u+"/comments", `{"text": "confirmed with the owner"}`)
 	var c state.Comment
-	if err := json.Unmarshal([]byte(body), &c); code != 201 || err != nil || c.Author != "api" || c.Text != "confirmed with the owner" {
+	if err := json.Unmarshal([]byte(body), &c); code != 201 || err != nil || c.Author != "admin" || c.Text != "confirmed with the owner" {
 		t.Fatalf("POST comment: %d %v %s", code, err, body)
 	}
 	code, body = get(t, u+"/comments", "secret")
@@ -164,7 +164,7 @@ func TestFindingWorkflow(t *testing.T) {
 	for _, c := range cs.Comments {
 		texts = append(texts, c.Author+": "+c.Text)
 	}
-	if diff := cmp.Diff(texts, []string{"alice: the admin's jump host", "api: confirmed with the owner"}); code != 200 || diff != "" {
+	if diff := cmp.Diff(texts, []string{"alice: the admin's jump host", "admin: confirmed with the owner"}); code != 200 || diff != "" {
 		t.Errorf("GET comments: %d (-got, +want):\n%s", code, diff)
 	}
 	code, body = get(t, ts.URL+"/api/v1/audit?target="+id, "secret")
@@ -174,7 +174,7 @@ func TestFindingWorkflow(t *testing.T) {
 	for _, e := range audit.Entries {
 		actions = append(actions, e.Actor+" "+e.Action)
 	}
-	want := []string{"api finding.comment", "alice finding.comment", "alice finding.status", "hunt finding.open"}
+	want := []string{"admin finding.comment", "alice finding.comment", "alice finding.status", "hunt finding.open"}
 	if diff := cmp.Diff(actions, want); code != 200 || diff != "" {
 		t.Errorf("GET audit: %d (-got, +want):\n%s", code, diff)
 	}

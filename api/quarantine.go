@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weirhq/weir/auth"
 	"github.com/weirhq/weir/quarantine"
 )
 
@@ -37,8 +38,8 @@ type dashboardRow struct {
 func (s *Server) quarantineRoutes() []route {
 	id := param{name: "id", in: "path", typ: "string", doc: "the quarantine's id"}
 	return []route{
-		{method: "POST", path: "/api/v1/quarantine", handler: s.quarantineRequest,
-			summary: "Quarantine a workload: body {workload, reason, allow: [IPs, CIDRs or workloads], expires (RFC 3339), actor}",
+		{method: "POST", path: "/api/v1/quarantine", role: auth.Responder, handler: s.quarantineRequest,
+			summary: "Quarantine a workload: body {workload, reason, allow: [IPs, CIDRs or workloads], expires (RFC 3339), actor (on whose behalf, with the server's own token only)}",
 			responses: map[string]string{"201": "requested", "200": "already quarantined (the active quarantine)",
 				"400": "bad request", "404": "unknown workload", "503": "no quarantine on this server"}},
 		{method: "GET", path: "/api/v1/quarantine", handler: s.quarantineList,
@@ -47,12 +48,12 @@ func (s *Server) quarantineRoutes() []route {
 				q("state", "string", "any of these states, comma-separated: "+strings.Join(quarantine.States, ", "))}},
 		{method: "GET", path: "/api/v1/quarantine/{id}", handler: s.quarantineGet, summary: "One quarantine",
 			params: []param{id}, responses: map[string]string{"404": "no quarantine with this id"}},
-		{method: "POST", path: "/api/v1/quarantine/{id}/release", handler: s.quarantineRelease,
+		{method: "POST", path: "/api/v1/quarantine/{id}/release", role: auth.Responder, handler: s.quarantineRelease,
 			summary: "Release a quarantine: body {reason, actor}", params: []param{id},
 			responses: map[string]string{"404": "no quarantine with this id", "409": "not quarantined, or already releasing"}},
-		{method: "GET", path: "/api/v1/quarantine/desired/{workload}", handler: s.quarantineDesired,
+		{method: "GET", path: "/api/v1/quarantine/desired/{workload}", role: auth.Agent, handler: s.quarantineDesired,
 			summary: "What a host agent must enforce for a workload", params: []param{{name: "workload", in: "path", typ: "string"}}},
-		{method: "POST", path: "/api/v1/agents/{workload}/report", handler: s.agentReport,
+		{method: "POST", path: "/api/v1/agents/{workload}/report", role: auth.Agent, handler: s.agentReport,
 			summary:   "A host agent reports what it enforces: body {isolate, quarantine_id, error, version}",
 			params:    []param{{name: "workload", in: "path", typ: "string"}},
 			responses: map[string]string{"400": "bad body, or no agents enforcer on this server", "404": "unknown workload"}},
@@ -107,10 +108,7 @@ func (s *Server) quarantineRequest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "body: want JSON {workload, reason, allow, expires, actor}: "+err.Error())
 		return
 	}
-	req := quarantine.Request{Workload: body.Workload, Reason: body.Reason, Allow: body.Allow, Actor: body.Actor}
-	if req.Actor == "" {
-		req.Actor = "api"
-	}
+	req := quarantine.Request{Workload: body.Workload, Reason: body.Reason, Allow: body.Allow, Actor: actorOf(r, body.Actor)}
 	if body.Expires != "" {
 		t, err := time.Parse(time.RFC3339, body.Expires)
 		if err != nil {
@@ -180,10 +178,7 @@ func (s *Server) quarantineRelease(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if body.Actor == "" {
-		body.Actor = "api"
-	}
-	q, err := s.deps.Quarantine.Release(r.Context(), r.PathValue("id"), body.Actor, body.Reason)
+	q, err := s.deps.Quarantine.Release(r.Context(), r.PathValue("id"), actorOf(r, body.Actor), body.Reason)
 	if err != nil {
 		s.quarantineError(w, err)
 		return
@@ -193,6 +188,9 @@ func (s *Server) quarantineRelease(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) quarantineDesired(w http.ResponseWriter, r *http.Request) {
 	if !s.quarantines(w) {
+		return
+	}
+	if !agentMayAct(w, r, r.PathValue("workload")) {
 		return
 	}
 	d, err := s.deps.Quarantine.DesiredState(r.Context(), r.PathValue("workload"))
@@ -208,6 +206,9 @@ func (s *Server) agentReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("workload")
+	if !agentMayAct(w, r, name) {
+		return
+	}
 	if _, ok := s.deps.Quarantine.Workload(name); !ok {
 		writeError(w, http.StatusNotFound, "unknown workload "+name)
 		return

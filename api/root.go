@@ -5,10 +5,8 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -25,8 +23,9 @@ type FlowReader interface {
 
 // Configuration of the API.
 type Configuration struct {
-	// Tokens that may call the API (bearer tokens). Users, sessions and roles come
-	// with the state store; until then every token is an admin's.
+	// Tokens are the server's own bearer tokens (from WEIR_TOKEN or made at
+	// start): each acts as an admin named "admin". Named tokens with roles live
+	// in the state store (Dependencies.Tokens).
 	Tokens []string
 	// Now is the clock that "until" defaults to.
 	Now func() time.Time
@@ -44,6 +43,9 @@ type Dependencies struct {
 	Hunter Hunter
 	// Quarantine is the quarantine workflow. May be nil: those endpoints then answer 503.
 	Quarantine Quarantiner
+	// Tokens are the named API tokens with their roles. May be nil: only the
+	// configured tokens then admit, and the token endpoints answer 503.
+	Tokens TokenStore
 }
 
 // Server serves the API.
@@ -63,7 +65,7 @@ func New(logger *slog.Logger, cfg Configuration, deps Dependencies) *Server {
 	for _, rt := range s.routes() {
 		var h http.Handler = rt.handler
 		if !rt.public {
-			h = s.auth(h)
+			h = s.auth(rt, h)
 		}
 		s.mux.Handle(rt.method+" "+rt.path, h)
 	}
@@ -74,20 +76,3 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) { promhttp.Hand
 
 // Handler is the API's http.Handler.
 func (s *Server) Handler() http.Handler { return s.mux }
-
-// auth admits requests that carry one of the configured bearer tokens.
-func (s *Server) auth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok {
-			for _, t := range s.cfg.Tokens {
-				if subtle.ConstantTimeCompare([]byte(tok), []byte(t)) == 1 {
-					next.ServeHTTP(w, r)
-					return
-				}
-			}
-		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="weir"`)
-		writeError(w, http.StatusUnauthorized, "authentication required: send Authorization: Bearer <token>")
-	})
-}

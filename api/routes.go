@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/weirhq/weir/auth"
+)
 
 // route is one endpoint: the mux pattern, its handler and its OpenAPI description.
 // The mux and /api/v1/openapi.json are both built from routes, so the document
@@ -8,6 +12,9 @@ import "net/http"
 type route struct {
 	method, path string // path in OpenAPI form: /api/v1/insights/{id}
 	public       bool   // served without a token
+	// role is the least role that may call it; Viewer when empty, for GETs only
+	// (New refuses a write without one, so that no write is open by omission).
+	role         auth.Role
 	handler      http.HandlerFunc
 	summary, doc string
 	params       []param
@@ -51,5 +58,6 @@ func (s *Server) routes() []route {
 	rs = append(rs, agentRoutes(s.deps.Agent, s.cfg.Now, s.logger)...)
 	rs = append(rs, s.mapRoutes()...)
 	rs = append(rs, s.findingRoutes()...)
+	rs = append(rs, s.tokenRoutes()...)
 	return append(rs, s.quarantineRoutes()...)
 }

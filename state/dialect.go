@@ -86,6 +86,15 @@ func (d Dialect) schema() []string {
 	action VARCHAR NOT NULL,
 	target VARCHAR NOT NULL,
 	detail VARCHAR NOT NULL)`,
+		// Only a token's hash is kept: the token itself is shown once, at creation.
+		`CREATE TABLE IF NOT EXISTS api_tokens (
+	id VARCHAR PRIMARY KEY,
+	name VARCHAR NOT NULL,
+	role VARCHAR NOT NULL,
+	hash VARCHAR NOT NULL UNIQUE,
+	created ` + ts + ` NOT NULL,
+	created_by VARCHAR NOT NULL,
+	revoked ` + ts + `)`,
 	}
 }
 

@@ -126,7 +126,8 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	go func() { verifyQuarantines(hctx, g, qm, findings, notifier); close(verifying) }()
 	defer func() { stopHunts(); <-quarantining; <-verifying }()
 	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}},
-		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag, Quarantine: qm})
+		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag, Quarantine: qm,
+			Tokens: findings})
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
