@@ -90,7 +90,18 @@ func TestQuarantineIsolatesAHost(t *testing.T) {
 	serve.waitFor(t, "serving")
 	ns.start(t, "A", "listen", "0.0.0.0:9000").waitFor(t, "listening")
 	ns.start(t, "B", "listen", "10.199.1.2:9001").waitFor(t, "listening")
-	ns.start(t, "A", "agent", "--server", server, "--workload", "hostA", "--token", "tok", "--interval", "200ms")
+	// The agent and the responder act with tokens of their own roles, made by the admin.
+	mint := func(name, role string) string {
+		t.Helper()
+		out, err := ns.output("B", "tokens", "create", "--name", name, "--role", role, "--server", server, "--token", "tok")
+		words := strings.Fields(string(out))
+		if err != nil || len(words) == 0 {
+			t.Fatalf("tokens create %s: %v\n%s", role, err, out)
+		}
+		return words[len(words)-1]
+	}
+	agentTok, responderTok := mint("hostA", "agent"), mint("rita", "responder")
+	ns.start(t, "A", "agent", "--server", server, "--workload", "hostA", "--token", agentTok, "--interval", "200ms")
 
 	reach := func(from, addr string) bool { return ns.run(from, "dial", addr) == nil }
 	eventually := func(what string, cond func() bool) {
@@ -106,7 +117,7 @@ func TestQuarantineIsolatesAHost(t *testing.T) {
 	eventually("B reaches A before the quarantine", func() bool { return reach("B", "10.199.1.1:9000") })
 
 	if err := ns.run("B", "quarantine", "add", "hostA", "--reason", "e2e", "--allow", "10.199.2.2",
-		"--server", server, "--token", "tok"); err != nil {
+		"--server", server, "--token", responderTok); err != nil {
 		t.Fatalf("quarantine add: %v", err)
 	}
 	eventually("B is cut off from A", func() bool { return !reach("B", "10.199.1.1:9000") })
@@ -119,7 +130,7 @@ func TestQuarantineIsolatesAHost(t *testing.T) {
 
 	// Quarantined only once A's agent has reported enforcing it.
 	list := func() []map[string]any {
-		out, err := ns.output("B", "quarantine", "list", "--server", server, "--token", "tok", "-o", "json")
+		out, err := ns.output("B", "quarantine", "list", "--server", server, "--token", responderTok, "-o", "json")
 		var qs []map[string]any
 		if err == nil {
 			err = json.Unmarshal(out, &qs)
@@ -130,8 +141,11 @@ func TestQuarantineIsolatesAHost(t *testing.T) {
 		return qs
 	}
 	eventually("the agent confirms", func() bool { return list()[0]["state"] == "quarantined" })
+	if by := list()[0]["created_by"]; by != "rita" {
+		t.Errorf("quarantined by %v, want rita (the responder token's name)", by)
+	}
 	if err := ns.run("B", "quarantine", "release", list()[0]["id"].(string), "--reason", "done", "--server", server,
-		"--token", "tok"); err != nil {
+		"--token", responderTok); err != nil {
 		t.Fatalf("quarantine release: %v", err)
 	}
 	eventually("the agent confirms the release", func() bool { return list()[0]["state"] == "released" })
