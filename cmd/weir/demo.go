@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weirhq/weir/pipeline"
+	"github.com/weirhq/weir/quarantine"
 	"github.com/weirhq/weir/simulate"
 )
 
@@ -71,6 +72,17 @@ func newDemoCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(out, "ingested %d flows (%d duplicate reports counted once, %d rejected) from %d files in %s; %d scenarios injected (%s)\n",
 				sum.Accepted, sum.Duplicates, sum.Rejected, len(sum.Files), sum.Elapsed.Round(time.Millisecond),
 				len(truth.Scenarios), filepath.Join(logs, "truth.json"))
+			if g.file == nil {
+				g.file = &fileConfig{}
+			}
+			if q := &g.file.Quarantine; q.Webhook == nil && q.Agents == nil {
+				url, err := startDemoSOAR(ctx, out)
+				if err != nil {
+					return err
+				}
+				q.Webhook = &quarantine.WebhookConfiguration{URL: url}
+				fmt.Fprintf(out, "quarantines go to a stand-in SOAR at %s (a webhook; nothing is isolated in the demo)\n", url)
+			}
 			token := newToken()
 			fmt.Fprintf(out, "\nAPI token (shown once): %s\n", token)
 			fmt.Fprintf(out, "try:  curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/flows?q=service%%3DSMB&limit=5'\n", token, listen)
