@@ -17,7 +17,6 @@ import (
 	"github.com/weirhq/weir/enrich/zones"
 	"github.com/weirhq/weir/hunt"
 	"github.com/weirhq/weir/notify"
-	"github.com/weirhq/weir/quarantine"
 )
 
 // fileConfig is the YAML file --config names. Flags given on the command line win
@@ -49,12 +48,8 @@ type fileConfig struct {
 	Notify notify.Configuration `yaml:"notify"`
 	// Quarantine: the workflow's timing and the enforcers; a webhook hands the
 	// quarantine to a SOAR.
-	Quarantine struct {
-		quarantine.Configuration `yaml:",inline"`
-		Webhook                  *quarantine.WebhookConfiguration `yaml:"webhook"`
-		Agents                   *quarantine.Agents               `yaml:"agents"` // hosts running weir agent
-	} `yaml:"quarantine"`
-	DNS struct {
+	Quarantine quarantineConfig `yaml:"quarantine"`
+	DNS        struct {
 		Floor    time.Duration `yaml:"floor"`
 		Ceiling  time.Duration `yaml:"ceiling"`
 		MaxPerIP int           `yaml:"max_per_ip"`

@@ -184,8 +184,7 @@ func (t trackedFindings) Findings(ctx context.Context) ([]agent.Tracked, error) 
 }
 
 // newQuarantine sets up the quarantine workflow with the enforcers the config
-// file names: hosts running weir agent, a webhook to a SOAR (the clouds' own
-// enforcers come next).
+// file names (quarantineConfig.enforcers).
 func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.Store, audit *state.Store, tables *enrich.Tables) (*quarantine.Manager, error) {
 	// What the config file sets wins; the rest keeps the defaults.
 	cfg, c := quarantine.DefaultConfiguration(), fc.Quarantine.Configuration
@@ -208,16 +207,9 @@ func newQuarantine(ctx context.Context, g *globals, fc *fileConfig, st *duckdb.S
 		cfg.VerifyClean = c.VerifyClean
 	}
 	cfg.AlwaysAllow = append(cfg.AlwaysAllow, c.AlwaysAllow...)
-	var enforcers []quarantine.Enforcer
-	if ag := fc.Quarantine.Agents; ag != nil {
-		enforcers = append(enforcers, ag)
-	}
-	if wc := fc.Quarantine.Webhook; wc != nil {
-		hook, err := quarantine.NewWebhook(*wc)
-		if err != nil {
-			return nil, fmt.Errorf("--config: quarantine webhook: %w", err)
-		}
-		enforcers = append(enforcers, hook)
+	enforcers, err := fc.Quarantine.enforcers()
+	if err != nil {
+		return nil, err
 	}
 	workloads := func(name string) (quarantine.Workload, bool) {
 		if tables.Inventory == nil {
