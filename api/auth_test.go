@@ -13,32 +13,17 @@ import (
 	"github.com/weirhq/weir/auth"
 	"github.com/weirhq/weir/quarantine"
 	"github.com/weirhq/weir/state"
-	"github.com/weirhq/weir/store/duckdb"
 )
 
 // TestRoles: each named token does what its role allows and no more; writes
 // are recorded as the token's name whatever the body claims.
 func TestRoles(t *testing.T) {
 	ctx := context.Background()
-	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ss, err := state.Open(ctx, st.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	workloads := map[string]quarantine.Workload{
-		"db-1":  {Name: "db-1", Cloud: "onprem", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.6")}},
-		"web-1": {Name: "web-1", Cloud: "onprem", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.5")}},
-	}
-	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
-		DB: st.DB(), Enforcers: []quarantine.Enforcer{&quarantine.Agents{Clouds: []string{"onprem"}}}, Audit: ss.Record,
-		Workloads: func(name string) (quarantine.Workload, bool) { w, ok := workloads[name]; return w, ok }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ss, m := quarantineEnv(t, []quarantine.Enforcer{&quarantine.Agents{Clouds: []string{"onprem"}}},
+		map[string]quarantine.Workload{
+			"db-1":  {Name: "db-1", Cloud: "onprem", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.6")}},
+			"web-1": {Name: "web-1", Cloud: "onprem", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.5")}},
+		})
 	srv := httptest.NewServer(New(slog.New(slog.DiscardHandler), Configuration{Tokens: []string{"root-secret"}},
 		Dependencies{Flows: st, Findings: ss, Quarantine: m, Tokens: ss}).Handler())
 	defer srv.Close()

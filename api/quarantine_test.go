@@ -20,30 +20,15 @@ import (
 
 func TestQuarantineAPI(t *testing.T) {
 	ctx := context.Background()
-	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	audit, err := state.Open(ctx, st.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
 	soar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) }))
 	defer soar.Close()
 	hook, err := quarantine.NewWebhook(quarantine.WebhookConfiguration{URL: soar.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	workloads := map[string]quarantine.Workload{"CRM-Prod-DB1": {Name: "CRM-Prod-DB1", Cloud: "azure", Kind: "Virtual Machine",
-		Region: "eastus", Labels: map[string]string{"role": "db"},
-		IPs: []netip.Addr{netip.MustParseAddr("10.68.1.88")}}}
-	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
-		DB: st.DB(), Enforcers: []quarantine.Enforcer{hook}, Audit: audit.Record, Flows: st,
-		Workloads: func(name string) (quarantine.Workload, bool) { w, ok := workloads[name]; return w, ok }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _, m := quarantineEnv(t, []quarantine.Enforcer{hook}, map[string]quarantine.Workload{"CRM-Prod-DB1": {
+		Name: "CRM-Prod-DB1", Cloud: "azure", Kind: "Virtual Machine", Region: "eastus", Labels: map[string]string{"role": "db"},
+		IPs: []netip.Addr{netip.MustParseAddr("10.68.1.88")}}})
 	srv := httptest.NewServer(New(slog.New(slog.DiscardHandler), Configuration{Tokens: []string{"secret"}},
 		Dependencies{Flows: st, Quarantine: m}).Handler())
 	defer srv.Close()
@@ -114,24 +99,8 @@ func TestQuarantineAPI(t *testing.T) {
 }
 
 func TestAgentReportAPI(t *testing.T) {
-	ctx := context.Background()
-	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	audit, err := state.Open(ctx, st.DB())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
-		DB: st.DB(), Enforcers: []quarantine.Enforcer{&quarantine.Agents{Clouds: []string{"onprem"}}}, Audit: audit.Record,
-		Workloads: func(name string) (quarantine.Workload, bool) {
-			return quarantine.Workload{Name: name, Cloud: "onprem"}, name == "HQ-WS-003"
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _, m := quarantineEnv(t, []quarantine.Enforcer{&quarantine.Agents{Clouds: []string{"onprem"}}},
+		map[string]quarantine.Workload{"HQ-WS-003": {Name: "HQ-WS-003", Cloud: "onprem"}})
 	srv := httptest.NewServer(New(slog.New(slog.DiscardHandler), Configuration{Tokens: []string{"secret"}},
 		Dependencies{Flows: st, Quarantine: m}).Handler())
 	defer srv.Close()
@@ -166,4 +135,27 @@ func TestAgentReportAPI(t *testing.T) {
 		got.Agents[0].QuarantineID != "q-1" || !got.Agents[0].Isolate || got.Agents[0].Workload != "HQ-WS-003" {
 		t.Errorf("agents: %v %+v", err, got)
 	}
+}
+
+// quarantineEnv is a store, its state store and a quarantine Manager over them,
+// with enforcers and an inventory of the test's own.
+func quarantineEnv(t *testing.T, enforcers []quarantine.Enforcer, workloads map[string]quarantine.Workload) (*duckdb.Store, *state.Store, *quarantine.Manager) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ss, err := state.Open(ctx, st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := quarantine.New(ctx, slog.New(slog.DiscardHandler), quarantine.DefaultConfiguration(), quarantine.Dependencies{
+		DB: st.DB(), Enforcers: enforcers, Audit: ss.Record, Flows: st,
+		Workloads: func(name string) (quarantine.Workload, bool) { w, ok := workloads[name]; return w, ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, ss, m
 }
