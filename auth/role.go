@@ -65,7 +65,9 @@ type Principal struct {
 type ctxKey struct{}
 
 // With returns ctx carrying p.
-func With(ctx context.Context, p Principal) context.Context { return context.WithValue(ctx, ctxKey{}, p) }
+func With(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
 
 // From is the principal ctx carries.
 func From(ctx context.Context) (Principal, bool) {
