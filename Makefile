@@ -7,7 +7,7 @@
 export GOFLAGS := -tags=duckdb_arrow
 GO ?= go
 
-.PHONY: all build deps geo demo test test-short bench eval fuzz vet clean
+.PHONY: all build console deps geo demo test test-short bench eval fuzz vet clean
 
 all: build
 
@@ -19,7 +19,12 @@ deps:
 geo:
 	bash scripts/fetch-geo.sh
 
-build: geo
+# console builds the web console (web/) into web/dist, which the binary embeds.
+# npm ci runs only when package-lock.json is newer than the installed modules.
+console:
+	cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+
+build: geo console
 	$(GO) build -o bin/weir ./cmd/weir
 
 demo: deps build
@@ -29,10 +34,11 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-test: deps geo vet
+test: deps geo console vet
+	cd web && npm test
 	WEIR_REQUIRE_GEO=1 $(GO) test -count=1 -timeout 20m ./...
 
-test-short: geo
+test-short: geo console
 	$(GO) test -short ./...
 
 # bench prints one line per figure of the README's performance table.
@@ -47,4 +53,4 @@ fuzz:
 	bash scripts/fuzz.sh
 
 clean:
-	rm -rf bin weir-data
+	rm -rf bin weir-data web/node_modules web/e2e/artifacts

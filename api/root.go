@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -46,6 +47,10 @@ type Dependencies struct {
 	// Tokens are the named API tokens with their roles. May be nil: only the
 	// configured tokens then admit, and the token endpoints answer 503.
 	Tokens TokenStore
+	// Console serves the web console (web.Handler) for every GET that no route
+	// takes, without a token: its files are public, its data comes from the API.
+	// May be nil: no console.
+	Console http.Handler
 }
 
 // Server serves the API.
@@ -69,7 +74,22 @@ func New(logger *slog.Logger, cfg Configuration, deps Dependencies) *Server {
 		}
 		s.mux.Handle(rt.method+" "+rt.path, h)
 	}
+	if deps.Console != nil {
+		s.mux.Handle("GET /", s.console(deps.Console))
+	}
 	return s
+}
+
+// console serves the web console, except under /api/, where an unknown path is
+// the API's own 404.
+func (s *Server) console(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+			writeError(w, http.StatusNotFound, "no such endpoint: see /api/v1/openapi.json")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) { promhttp.Handler().ServeHTTP(w, r) }

@@ -54,6 +54,7 @@ func (s *Server) routes() []route {
 			responses: map[string]string{"400": "a bad filter (with its position) or parameter"}},
 		{method: "GET", path: "/api/v1/stats", summary: "What the store holds", handler: s.stats},
 		s.insightRoute(),
+		s.fieldsRoute(),
 	}
 	rs = append(rs, agentRoutes(s.deps.Agent, s.cfg.Now, s.logger)...)
 	rs = append(rs, s.mapRoutes()...)

@@ -86,6 +86,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			}
 			token := newToken()
 			fmt.Fprintf(out, "\nAPI token (shown once): %s\n", token)
+			fmt.Fprintf(out, "console: http://%s/#token=%s\n", listen, token)
 			fmt.Fprintf(out, "try:  curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/flows?q=service%%3DSMB&limit=5'\n", token, listen)
 			fmt.Fprintf(out, "      weir flows --server http://%s --token %s --by service,dst.role\n", listen, token)
 			fmt.Fprintf(out, "      weir flows --server http://%s --token %s 'llm.provider != \"\" and llm.sanctioned = false'\n\n", listen, token)

@@ -23,6 +23,7 @@ import (
 	"github.com/weirhq/weir/quarantine"
 	"github.com/weirhq/weir/state"
 	"github.com/weirhq/weir/store/duckdb"
+	"github.com/weirhq/weir/web"
 )
 
 func init() { commands = append(commands, newServeCmd) }
@@ -31,9 +32,9 @@ func newServeCmd(g *globals) *cobra.Command {
 	var listen string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the API over the store",
-		Long: "Serves the REST API (/api/v1) on --listen. Calls need a bearer token: set WEIR_TOKEN, or\n" +
-			"weir makes one and prints it once.",
+		Short: "Serve the API and the web console over the store",
+		Long: "Serves the REST API (/api/v1) and the web console (/) on --listen. Calls need a bearer token:\n" +
+			"set WEIR_TOKEN, or weir makes one and prints it once; the console asks for it.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			st, err := g.openStore(ctx)
@@ -127,13 +128,13 @@ func serveAPI(ctx context.Context, g *globals, cmd *cobra.Command, st *duckdb.St
 	defer func() { stopHunts(); <-quarantining; <-verifying }()
 	srv := api.New(g.logger(), api.Configuration{Tokens: []string{token}},
 		api.Dependencies{Flows: st, Maps: maps, Findings: findings, Hunter: sched, Agent: ag, Quarantine: qm,
-			Tokens: findings})
+			Tokens: findings, Console: web.Handler()})
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(cmd.OutOrStdout(), "serving the API on http://%s (Ctrl-C stops)\n", ln.Addr())
+	fmt.Fprintf(cmd.OutOrStdout(), "serving the API and the console on http://%s (Ctrl-C stops)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
