@@ -243,14 +243,21 @@ export const flows = [
     run: async (t) => {
       const { context, page, errors } = await t.session()
       try {
-        // A first visit, then a measured one with the browser's cache warm, as a returning user.
-        for (const label of ['cold', 'warm']) {
+        // A first visit (cold cache), then seven with the browser's cache warm, as a returning user; the
+        // median is the figure (the machine is noisy). A figure, not an assertion: speed is measured, not
+        // timed in tests.
+        const warm = []
+        for (let i = 0; i < 8; i++) {
           await page.goto(t.base + '/')
           await page.waitForFunction(() => document.querySelectorAll('[data-card][data-state="ready"]').length === 7)
           const ms = await page.evaluate(() => performance.now())
-          t.figure(`figure: Hub rendered in ${Math.round(ms)} ms (${label} cache; target < 1500 ms)`)
-          if (label === 'warm') t.expect(ms < 1500, `the Hub took ${Math.round(ms)} ms, want < 1500`)
+          if (i === 0) t.figure(`figure: Hub rendered in ${Math.round(ms)} ms (cold cache; target < 1500 ms)`)
+          else warm.push(ms)
         }
+        warm.sort((a, b) => a - b)
+        const median = warm[Math.floor(warm.length / 2)]
+        t.figure(`figure: Hub rendered in ${Math.round(median)} ms (median of ${warm.length}, warm cache; ` +
+          `range ${Math.round(warm[0])}–${Math.round(warm[warm.length - 1])} ms; target < 1500 ms)`)
         t.expect(errors.length === 0, errors.join('\n'))
       } finally {
         await context.close()
