@@ -22,8 +22,8 @@ const LeakDetector = "quarantine-leak"
 // that crosses it outside its allow list, and not DNS, marks the quarantine
 // leaking and makes a finding. A leaking quarantine is checked again, so that
 // its finding keeps up; once it has leaked for VerifyClean and then shown no
-// leak for VerifyClean while flow logs kept arriving, it holds again (an
-// enforcer re-applied, a stray connection drained). Denied flows are the
+// leak for VerifyClean while flow logs kept arriving, it holds again. On the
+// leak its enforcer applies it once more (reapply). Denied flows are the
 // quarantine working and do not count.
 func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, error) {
 	if m.deps.Flows == nil {
@@ -74,9 +74,36 @@ func (m *Manager) Verify(ctx context.Context, now time.Time) ([]detect.Finding, 
 			if err != nil {
 				return out, err
 			}
+			if err := m.reapply(ctx, q); err != nil {
+				return out, err
+			}
 		}
 	}
 	return out, nil
+}
+
+// reapply asks q's enforcer once more to apply it, when it has just been found
+// leaking: isolation may have drifted (a pod recreated without its label, a
+// security group swapped by hand), and applying is idempotent. What came of it
+// goes to the audit log; the quarantine stays leaking until flows show it holds.
+func (m *Manager) reapply(ctx context.Context, q Quarantine) error {
+	e, err := m.enforcerNamed(q.Enforcer)
+	if err != nil {
+		return m.deps.Audit(ctx, SystemActor, "quarantine.reapply", q.ID, q.Workload+" not re-applied: "+err.Error())
+	}
+	w, ok := m.deps.Workloads(q.Workload)
+	if !ok {
+		return m.deps.Audit(ctx, SystemActor, "quarantine.reapply", q.ID, q.Workload+" not re-applied: it left the inventory")
+	}
+	allow, err := m.Allowed(q)
+	if err == nil {
+		err = e.Apply(ctx, Target{Quarantine: q, Workload: w, Allow: allow})
+	}
+	detail := q.Workload + " re-applied by " + e.Name()
+	if err != nil {
+		detail = q.Workload + " re-apply by " + e.Name() + " failed: " + err.Error()
+	}
+	return m.deps.Audit(ctx, SystemActor, "quarantine.reapply", q.ID, detail)
 }
 
 // holdsAgain reports whether leaking q has leaked for VerifyClean and then had

@@ -54,7 +54,8 @@ func (e *env) write(t *testing.T, recs []flow.Record) {
 
 func TestVerify(t *testing.T) {
 	e := newEnv(t)
-	m := e.manager(t, testConfig(), &fake{name: "fake"})
+	enf := &fake{name: "fake"}
+	m := e.manager(t, testConfig(), enf)
 	ctx := context.Background()
 	web := mustRequest(t, m, Request{Workload: "web-1", Allow: []string{"jump-1", "10.1.0.0/16"}})
 	db := mustRequest(t, m, Request{Workload: "db-1", Allow: []string{"10.0.9.1"}})
@@ -112,8 +113,11 @@ func TestVerify(t *testing.T) {
 	if got := get(t, m, db.ID); got.State != Quarantined {
 		t.Errorf("db-1: %s, want quarantined", got.State)
 	}
-	if acts := e.actions(t, web.ID); acts[len(acts)-1] != "quarantine.leak" {
-		t.Errorf("audit %v, want the leak last", acts)
+	if acts := e.actions(t, web.ID); acts[len(acts)-2] != "quarantine.leak" || acts[len(acts)-1] != "quarantine.reapply" {
+		t.Errorf("audit %v, want the leak, then its enforcer applying it again", acts)
+	}
+	if applied, _ := enf.calls(); applied != 3 {
+		t.Errorf("the enforcer applied %d times, want 3 (web-1, db-1, web-1 again on the leak)", applied)
 	}
 
 	// Again: the leaking quarantine still reports, without another transition.
@@ -121,8 +125,8 @@ func TestVerify(t *testing.T) {
 	if err != nil || len(fs) != 1 || fs[0].Key != f.Key {
 		t.Errorf("second Verify: %v, %v", fs, err)
 	}
-	if n := len(e.actions(t, web.ID)); n != 4 {
-		t.Errorf("%d audit entries after a second Verify, want 4", n)
+	if n := len(e.actions(t, web.ID)); n != 5 {
+		t.Errorf("%d audit entries after a second Verify, want 5 (no new transition, no new re-apply)", n)
 	}
 }
 
