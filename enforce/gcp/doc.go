@@ -3,8 +3,8 @@
 //
 // For a quarantine it owns one network tag, "weir-q-<id>", and the firewall
 // rules whose names start with that tag: allow rules for the allow list (both
-// directions) and DNS out at priority 100, deny-all rules in both directions at
-// priority 200, one rule per address family because a VPC rule holds IPv4 or
+// directions) and DNS out at priority 0, deny-all rules in both directions at
+// priority 1, one rule per address family because a VPC rule holds IPv4 or
 // IPv6 ranges, never both. Apply creates the rules first and tags the instance
 // last, so the isolation starts with one change; Release removes the tag first
 // and then the rules. The instance's other tags are never touched: adding and

@@ -163,16 +163,16 @@ func TestApplyReleaseCycle(t *testing.T) {
 	v6 := []string{"2001:db8::/64"}
 	targets := []string{tag}
 	wantRules := []rule{
-		{project, tag + "-allow-in4", def, "INGRESS", 100, "allow all", v4, targets},
-		{project, tag + "-allow-in6", def, "INGRESS", 100, "allow all", v6, targets},
-		{project, tag + "-allow-out4", def, "EGRESS", 100, "allow all", v4, targets},
-		{project, tag + "-allow-out6", def, "EGRESS", 100, "allow all", v6, targets},
-		{project, tag + "-deny-in4", def, "INGRESS", 200, "deny all", []string{"0.0.0.0/0"}, targets},
-		{project, tag + "-deny-in6", def, "INGRESS", 200, "deny all", []string{"::/0"}, targets},
-		{project, tag + "-deny-out4", def, "EGRESS", 200, "deny all", []string{"0.0.0.0/0"}, targets},
-		{project, tag + "-deny-out6", def, "EGRESS", 200, "deny all", []string{"::/0"}, targets},
-		{project, tag + "-dns4", def, "EGRESS", 100, "allow udp:53 tcp:53", []string{"0.0.0.0/0"}, targets},
-		{project, tag + "-dns6", def, "EGRESS", 100, "allow udp:53 tcp:53", []string{"::/0"}, targets},
+		{project, tag + "-allow-in4", def, "INGRESS", 0, "allow all", v4, targets},
+		{project, tag + "-allow-in6", def, "INGRESS", 0, "allow all", v6, targets},
+		{project, tag + "-allow-out4", def, "EGRESS", 0, "allow all", v4, targets},
+		{project, tag + "-allow-out6", def, "EGRESS", 0, "allow all", v6, targets},
+		{project, tag + "-deny-in4", def, "INGRESS", 1, "deny all", []string{"0.0.0.0/0"}, targets},
+		{project, tag + "-deny-in6", def, "INGRESS", 1, "deny all", []string{"::/0"}, targets},
+		{project, tag + "-deny-out4", def, "EGRESS", 1, "deny all", []string{"0.0.0.0/0"}, targets},
+		{project, tag + "-deny-out6", def, "EGRESS", 1, "deny all", []string{"::/0"}, targets},
+		{project, tag + "-dns4", def, "EGRESS", 0, "allow udp:53 tcp:53", []string{"0.0.0.0/0"}, targets},
+		{project, tag + "-dns6", def, "EGRESS", 0, "allow udp:53 tcp:53", []string{"::/0"}, targets},
 	}
 	if diff := cmp.Diff(f.ruleViews(), wantRules); diff != "" {
 		t.Errorf("rules after Apply (-got, +want):\n%s", diff)

@@ -153,10 +153,10 @@ func (f *fakeCompute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == "GET" && r.URL.Query().Has("filter"):
 		call += " filter=" + r.URL.Query().Get("filter")
 	case r.Method == "POST" && path == "projects/"+project+"/global/firewalls":
-		_ = json.Unmarshal(body, &fw)
+		fw = decodeFirewall(body)
 		call += " name=" + fw.Name
 	case r.Method == "PUT":
-		_ = json.Unmarshal(body, &fw)
+		fw = decodeFirewall(body)
 	case strings.HasSuffix(path, "/setTags"):
 		_ = json.Unmarshal(body, &tags)
 		call += fmt.Sprintf(" items=%v fingerprint=%s", tags.Items, tags.Fingerprint)
@@ -368,4 +368,19 @@ func apiError(w http.ResponseWriter, code int, reason, msg string) {
 		"code": code, "message": msg,
 		"errors": []map[string]string{{"message": msg, "domain": "global", "reason": reason}},
 	}})
+}
+
+// decodeFirewall reads a firewall as Compute Engine does: a rule sent without a
+// priority gets the default 1000 (so a client that leaves a priority of 0 out,
+// as omitempty would, is caught).
+func decodeFirewall(body []byte) compute.Firewall {
+	var fw compute.Firewall
+	_ = json.Unmarshal(body, &fw)
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		if _, ok := fields["priority"]; !ok {
+			fw.Priority = 1000
+		}
+	}
+	return fw
 }

@@ -10,11 +10,11 @@ import (
 )
 
 // Priorities of the weir rules. Lower numbers win, and a deny wins a tie, so
-// the allow rules sit below the deny rules, and both below the default 1000
-// of the rules a network usually has.
+// the allow rules sit just below the deny rules, at the top of the range: only
+// another allow rule at priority 0 still gets past the quarantine.
 const (
-	allowPriority = 100
-	denyPriority  = 200
+	allowPriority = 0
+	denyPriority  = 1
 )
 
 const (
@@ -84,6 +84,9 @@ func desiredRules(tag string, networks []string, allow []netip.Prefix, quarantin
 				TargetTags:  []string{tag},
 				Allowed:     allowed,
 				Denied:      denied,
+				// Priority 0 is the zero value, which the client would leave out,
+				// and Compute Engine would take as 1000.
+				ForceSendFields: []string{"Priority"},
 			}
 			if direction == "INGRESS" {
 				f.SourceRanges = ranges
