@@ -11,7 +11,7 @@ export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('main .state.loading'), null, { timeout: 20000 })
 }
 
-// The maps (components/MapsChart.vue keeps its ECharts instance on its element as
+// The maps (components/EChart.vue keeps its ECharts instance on its element as
 // .chart): mapDrawn waits until the chart in scope has drawn its first series;
 // mapNode and mapEdge say where on the page a node or an edge was drawn, to click it.
 export async function mapDrawn(page, scope) {
