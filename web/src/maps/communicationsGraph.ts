@@ -6,7 +6,7 @@
 
 import type { Measure } from '../api/types'
 import { bytes, count, measure as fmt } from '../lib/format'
-import { COLOURS, edgeState, edgeTooltip, esc, traffic } from './graph'
+import { COLOURS, edgeState, edgeTooltip, esc, graphOption, traffic } from './graph'
 import type { GraphMap, MapEdge, MapNode } from './types'
 
 export type Side = 'estate' | 'unknown' | 'external'
@@ -120,52 +120,24 @@ export function buildCommunicationsGraph(now: GraphMap, prev: GraphMap | null, b
   // Room around the circle for the labels (the longest name).
   const longest = Math.max(4, ...nodes.map((x) => x.label.length))
   const room = Math.round(Math.min(200, Math.max(60, 16 + 6.5 * longest)))
-  const option = {
-    animation: false,
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (p: { dataType?: string; dataIndex: number }) => {
-        if (p.dataType === 'edge') {
-          const r = rows[p.dataIndex]
-          return r ? edgeTooltip(r.edge, byId.get(r.edge.from), byId.get(r.edge.to), r.prev) : ''
-        }
-        const x = nodes[p.dataIndex]
-        return x ? nodeTooltip(x) : ''
-      },
+  const option = graphOption({
+    nodes,
+    data,
+    links,
+    categories: SIDES,
+    legend: SIDES.map((s) => s.name),
+    room,
+    dense,
+    tooltip: (p) => {
+      if (p.dataType === 'edge') {
+        const r = rows[p.dataIndex]
+        return r ? edgeTooltip(r.edge, byId.get(r.edge.from), byId.get(r.edge.to), r.prev) : ''
+      }
+      const x = nodes[p.dataIndex]
+      return x ? nodeTooltip(x) : ''
     },
-    legend: {
-      data: SIDES.map((s) => s.name),
-      left: 8,
-      top: 8,
-      orient: 'vertical',
-      itemWidth: 12,
-      itemHeight: 10,
-      textStyle: { fontSize: 11, color: COLOURS.muted },
-    },
-    series: [
-      {
-        type: 'graph',
-        layout: 'none',
-        preserveAspect: 'contain',
-        roam: true,
-        left: room + 10,
-        right: room + 10,
-        top: dense ? room : 40,
-        bottom: dense ? room : 40,
-        data,
-        links,
-        categories: SIDES.map((s) => ({ name: s.name, itemStyle: { color: s.color } })),
-        label: { show: true, formatter: (p: { dataIndex: number }) => nodes[p.dataIndex]?.label ?? '', color: COLOURS.ink },
-        labelLayout: { hideOverlap: true },
-        emphasis: { focus: 'adjacency', lineStyle: { opacity: 1 } },
-        blur: { itemStyle: { opacity: 0.2 }, lineStyle: { opacity: 0.06 }, label: { opacity: 0.3 } },
-        edgeSymbol: ['none', 'arrow'],
-        edgeSymbolSize: 6,
-        scaleLimit: { min: 0.4, max: 6 },
-      },
-    ],
-  }
+    look: { blur: { node: 0.2, edge: 0.06 }, arrow: 6 },
+  })
   return { option, nodes, edges, rows }
 }
 

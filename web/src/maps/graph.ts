@@ -1,6 +1,6 @@
 // What the Resource Traffic Map and the Communications Map share: how an edge
 // is coloured (allowed, denied, mixed), the Traffic Query filter of a node and
-// of an edge, and the tooltips' HTML.
+// of an edge, the tooltips' HTML, and the ECharts option of a placed graph.
 
 import { and, eq } from '../lib/filters'
 import { bytes, count } from '../lib/format'
@@ -148,3 +148,70 @@ export function traffic(edges: MapEdge[]): Map<string, { flows: number; bytes: n
 export const PALETTE = [
   '#1f77b4', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#393b79', '#637939', '#7b4173', '#6baed6', '#b5cf6b', '#ce6dbd', '#9c9ede',
 ]
+
+// GraphLook is what the two maps draw differently: the labels' size, whether a
+// highlighted node shows its hidden label, how far the rest fades (nodes,
+// edges), and the arrows' size.
+export interface GraphLook {
+  fontSize?: number
+  emphasisLabel?: boolean
+  blur: { node: number; edge: number }
+  arrow: number
+}
+
+// graphOption is the ECharts option of a graph whose nodes are already placed
+// (layout 'none'): room is kept for the labels left and right, and above and
+// below too when the layout is dense; the legend lists the categories named.
+export function graphOption(g: {
+  nodes: { label: string }[]
+  data: unknown[]
+  links: unknown[]
+  categories: { name: string; color: string }[]
+  legend: string[]
+  room: number
+  dense: boolean
+  tooltip: (p: { dataType?: string; dataIndex: number }) => string
+  look: GraphLook
+}): Record<string, unknown> {
+  const { nodes, room, look } = g
+  return {
+    animation: false,
+    tooltip: { trigger: 'item', confine: true, formatter: g.tooltip },
+    legend: {
+      data: g.legend,
+      orient: 'vertical',
+      left: 8,
+      top: 8,
+      itemWidth: 12,
+      itemHeight: 10,
+      textStyle: { fontSize: 11, color: COLOURS.muted },
+    },
+    series: [
+      {
+        type: 'graph',
+        layout: 'none',
+        preserveAspect: 'contain',
+        roam: true,
+        left: room + 10,
+        right: room + 10,
+        top: g.dense ? room : 40,
+        bottom: g.dense ? room : 40,
+        data: g.data,
+        links: g.links,
+        categories: g.categories.map((c) => ({ name: c.name, itemStyle: { color: c.color } })),
+        label: {
+          show: true,
+          formatter: (p: { dataIndex: number }) => nodes[p.dataIndex]?.label ?? '',
+          color: COLOURS.ink,
+          ...(look.fontSize ? { fontSize: look.fontSize } : {}),
+        },
+        labelLayout: { hideOverlap: true },
+        emphasis: { focus: 'adjacency', lineStyle: { opacity: 1 }, ...(look.emphasisLabel ? { label: { show: true } } : {}) },
+        blur: { itemStyle: { opacity: look.blur.node }, lineStyle: { opacity: look.blur.edge }, label: { opacity: 0.3 } },
+        edgeSymbol: ['none', 'arrow'],
+        edgeSymbolSize: look.arrow,
+        scaleLimit: { min: 0.4, max: 6 },
+      },
+    ],
+  }
+}

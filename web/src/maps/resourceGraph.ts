@@ -4,7 +4,7 @@
 // (addresses, internet peers); edges coloured allowed / denied / mixed; the
 // lateral-movement paths of the blast radius drawn over the rest.
 
-import { COLOURS, PALETTE, edgeState, edgeTooltip, esc, idName, traffic, type EdgeState } from './graph'
+import { COLOURS, PALETTE, edgeState, edgeTooltip, esc, graphOption, idName, traffic, type EdgeState } from './graph'
 import type { GraphMap, MapEdge, MapNode } from './types'
 import { count, bytes } from '../lib/format'
 
@@ -191,53 +191,24 @@ export function buildResourceGraph(map: GraphMap, workload: string): ResourceGra
   const longest = Math.max(4, ...nodes.map((n) => n.label.length))
   const room = Math.round(Math.min(200, Math.max(60, 16 + 6.2 * longest)))
   const anyDense = [...place.values()].some((p) => p.dense)
-  const option = {
-    animation: false,
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (p: { dataType?: string; dataIndex: number }) => {
-        if (p.dataType === 'edge') {
-          const e = edges[p.dataIndex]
-          return e ? edgeTooltip(e, byId.get(e.from), byId.get(e.to)) : ''
-        }
-        const n = nodes[p.dataIndex]
-        return n ? nodeTooltip(n) : ''
-      },
+  const option = graphOption({
+    nodes,
+    data,
+    links,
+    categories,
+    legend: categories.slice(0, rootCat).map((c) => c.name),
+    room,
+    dense: anyDense,
+    tooltip: (p) => {
+      if (p.dataType === 'edge') {
+        const e = edges[p.dataIndex]
+        return e ? edgeTooltip(e, byId.get(e.from), byId.get(e.to)) : ''
+      }
+      const n = nodes[p.dataIndex]
+      return n ? nodeTooltip(n) : ''
     },
-    legend: {
-      data: categories.slice(0, rootCat).map((c) => c.name),
-      type: 'plain',
-      orient: 'vertical',
-      left: 8,
-      top: 8,
-      itemWidth: 12,
-      itemHeight: 10,
-      textStyle: { fontSize: 11, color: COLOURS.muted },
-    },
-    series: [
-      {
-        type: 'graph',
-        layout: 'none',
-        preserveAspect: 'contain',
-        roam: true,
-        left: room + 10,
-        right: room + 10,
-        top: anyDense ? room : 40,
-        bottom: anyDense ? room : 40,
-        data,
-        links,
-        categories: categories.map((c) => ({ name: c.name, itemStyle: { color: c.color } })),
-        label: { show: true, formatter: (p: { dataIndex: number }) => nodes[p.dataIndex]?.label ?? '', color: COLOURS.ink, fontSize: 11 },
-        labelLayout: { hideOverlap: true },
-        emphasis: { focus: 'adjacency', lineStyle: { opacity: 1 }, label: { show: true } },
-        blur: { itemStyle: { opacity: 0.25 }, lineStyle: { opacity: 0.08 }, label: { opacity: 0.3 } },
-        edgeSymbol: ['none', 'arrow'],
-        edgeSymbolSize: 5,
-        scaleLimit: { min: 0.4, max: 6 },
-      },
-    ],
-  }
+    look: { fontSize: 11, emphasisLabel: true, blur: { node: 0.25, edge: 0.08 }, arrow: 5 },
+  })
   return { option, nodes, edges, categories: categories.slice(0, rootCat), states }
 }
 
