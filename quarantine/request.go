@@ -45,6 +45,7 @@ func (m *Manager) Request(ctx context.Context, r Request) (q Quarantine, created
 	if err := m.insert(ctx, &q); err != nil {
 		return q, false, err
 	}
+	transitions.WithLabelValues(Requested).Inc()
 	detail := fmt.Sprintf("quarantine %s: %s", q.Workload, q.Reason)
 	if len(allow) > 0 {
 		detail += "; allow " + strings.Join(allow, ", ")
@@ -144,6 +145,9 @@ func (m *Manager) transition(ctx context.Context, q *Quarantine, from, to, actor
 		}
 		*q = cur
 		return fmt.Errorf("quarantine %s changed to %s meanwhile: %w", q.ID, cur.State, errRaced)
+	}
+	if from != to {
+		transitions.WithLabelValues(to).Inc()
 	}
 	if detail == "" {
 		detail = from + " → " + to

@@ -149,6 +149,7 @@ func (m *Manager) apply(ctx context.Context, q Quarantine) error {
 	}
 	q.Attempts++
 	q.Error = fmt.Sprintf("apply by %s: %v", e.Name(), err)
+	enforcerErrors.WithLabelValues(e.Name(), "apply").Inc()
 	if errors.Is(err, ErrPermanent) || q.Attempts >= m.cfg.MaxAttempts {
 		return m.transition(ctx, &q, InProgress, Failed, SystemActor, "quarantine.fail",
 			fmt.Sprintf("after %d attempts: %s", q.Attempts, q.Error))
@@ -200,6 +201,7 @@ func (m *Manager) release(ctx context.Context, q Quarantine) error {
 	}
 	q.Attempts++
 	q.Error = fmt.Sprintf("release by %s: %v", q.Enforcer, err)
+	enforcerErrors.WithLabelValues(q.Enforcer, "release").Inc()
 	q.NextAttempt = m.now().Add(m.cfg.backoff(q.Attempts))
 	return m.transition(ctx, &q, Releasing, Releasing, SystemActor, "quarantine.retry",
 		fmt.Sprintf("release attempt %d failed, next at %s: %s", q.Attempts, q.NextAttempt.Format(time.RFC3339), q.Error))
