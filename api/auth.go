@@ -139,11 +139,12 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
 		s.stateError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, createdToken{t, secret})
+	writeJSON(w, http.StatusCreated, CreatedToken{t, secret})
 }
 
-// createdToken is a new token with its secret, shown this once.
-type createdToken struct {
+// CreatedToken is POST /api/v1/tokens' answer: the new token with its
+// secret, shown this once.
+type CreatedToken struct {
 	state.Token
 	Secret string `json:"token"`
 }

@@ -100,6 +100,7 @@ func (a *Agents) Apply(_ context.Context, t Target) error {
 func (a *Agents) Release(_ context.Context, t Target) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.forget("apply:" + t.Quarantine.ID) // a release before the agent confirmed ends that wait
 	r, seen := a.reports[t.Workload.Name]
 	if seen && !r.Isolate || a.waited("release:"+t.Quarantine.ID) > a.timeout() {
 		a.forget("release:" + t.Quarantine.ID)

@@ -121,7 +121,7 @@ func (m *Manager) holdsAgain(ctx context.Context, q Quarantine, now time.Time) (
 	if err != nil {
 		return false, fmt.Errorf("verify quarantine %s: flows since %s: %w", q.ID, since.Format(time.RFC3339), err)
 	}
-	return len(rows) > 0 && num(rows[0], "flows") > 0, nil
+	return len(rows) > 0 && detect.Num(rows[0], "flows") > 0, nil
 }
 
 // leakFilter selects the allowed, non-DNS flows with q's workload at one end
@@ -195,10 +195,10 @@ func (m *Manager) verifyOne(ctx context.Context, q Quarantine, from, now time.Ti
 	srcs, dsts := map[string]bool{}, map[string]bool{}
 	var ports []uint16
 	for _, r := range rows {
-		f.Evidence.Flows += num(r, "flows")
-		f.Evidence.Bytes += num(r, "bytes") + num(r, "bytes_rev")
+		f.Evidence.Flows += detect.Num(r, "flows")
+		f.Evidence.Bytes += detect.Num(r, "bytes") + detect.Num(r, "bytes_rev")
 		srcs[fmt.Sprint(r["src.ip"])], dsts[fmt.Sprint(r["dst.ip"])] = true, true
-		if p := uint16(num(r, "service.port")); p != 0 && !slices.Contains(ports, p) {
+		if p := uint16(detect.Num(r, "service.port")); p != 0 && !slices.Contains(ports, p) {
 			ports = append(ports, p)
 		}
 	}
@@ -227,24 +227,6 @@ func (m *Manager) verifyOne(ctx context.Context, q Quarantine, from, now time.Ti
 	f.Summary = fmt.Sprintf("%d flows (%d bytes) crossed %s, quarantined since %s, outside its allow list and DNS.",
 		f.Evidence.Flows, f.Evidence.Bytes, q.Workload, q.QuarantinedAt.Format(time.RFC3339))
 	return f, true, nil
-}
-
-func num(r duckdb.Row, k string) uint64 {
-	switch v := r[k].(type) {
-	case uint64:
-		return v
-	case uint32:
-		return uint64(v)
-	case uint16:
-		return uint64(v)
-	case uint8:
-		return uint64(v)
-	case int64:
-		return uint64(max(v, 0))
-	case int32:
-		return uint64(max(v, 0))
-	}
-	return 0
 }
 
 func keys(set map[string]bool) []string {

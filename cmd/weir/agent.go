@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,12 +73,11 @@ func runAgent(ctx context.Context, g *globals, enf applier, workload string, ser
 			}
 		}
 		if err == nil {
+			// Without a failure what is applied is what the server wants (id);
+			// with one, the failure is about what it wants.
 			rep := agentReport{QuarantineID: id, Error: failure}
 			if applied != nil {
-				rep.Isolate, rep.QuarantineID = applied.Quarantined, appliedID
-			}
-			if failure != "" {
-				rep.QuarantineID = id // the failure is about what the server wants now
+				rep.Isolate = applied.Quarantined
 			}
 			if err := g.report(ctx, workload, rep); err != nil {
 				logger.Warn("report to the server", "err", err)
@@ -108,64 +102,24 @@ type agentReport struct {
 // report tells the server what this host enforces.
 func (g *globals) report(ctx context.Context, workload string, rep agentReport) error {
 	rep.Version = version
-	body, err := json.Marshal(rep)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-		strings.TrimSuffix(g.server, "/")+"/api/v1/agents/"+url.PathEscape(workload)+"/report", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+g.agentToken())
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("%s: %s %s", g.server, resp.Status, bytes.TrimSpace(msg))
-	}
-	return nil
-}
-
-func (g *globals) agentToken() string {
-	if g.token != "" {
-		return g.token
-	}
-	return os.Getenv("WEIR_TOKEN")
+	return g.call(ctx, http.MethodPost, "/api/v1/agents/"+url.PathEscape(workload)+"/report", nil, rep, nil)
 }
 
 // desired asks the server for the workload's state and turns it into rules.
 // The quarantine's id comes with them, for the report.
 func (g *globals) desired(ctx context.Context, workload string, server netip.AddrPort) (nftables.State, string, error) {
-	token := g.agentToken()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-		strings.TrimSuffix(g.server, "/")+"/api/v1/quarantine/desired/"+url.PathEscape(workload), nil)
-	if err != nil {
-		return nftables.State{}, "", err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nftables.State{}, "", err
-	}
-	defer resp.Body.Close()
 	var d struct {
 		Isolate bool     `json:"isolate"`
 		ID      string   `json:"quarantine_id"`
 		Allow   []string `json:"allow"`
 		DNS     bool     `json:"dns"`
-		Error   string   `json:"error"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK {
-		return nftables.State{}, "", fmt.Errorf("%s: %s %s", g.server, resp.Status, d.Error)
+	if err := g.call(ctx, http.MethodGet, "/api/v1/quarantine/desired/"+url.PathEscape(workload), nil, nil, &d); err != nil {
+		return nftables.State{}, "", err
 	}
 	st := nftables.State{Quarantined: d.Isolate, AllowDNS: d.DNS, Server: server}
 	for _, a := range d.Allow {

@@ -75,8 +75,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if g.file == nil {
 				g.file = &fileConfig{}
 			}
-			if q := &g.file.Quarantine; q.Webhook == nil && q.Agents == nil && q.Kubernetes == nil && q.AWS == nil &&
-				q.Azure == nil && q.GCP == nil {
+			if q := &g.file.Quarantine; !q.configured() {
 				url, err := startDemoSOAR(ctx, out)
 				if err != nil {
 					return err

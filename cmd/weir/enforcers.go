@@ -22,6 +22,11 @@ type quarantineConfig struct {
 	Webhook                  *quarantine.WebhookConfiguration `yaml:"webhook"` // a SOAR
 }
 
+// configured reports whether the section names any enforcer.
+func (c quarantineConfig) configured() bool {
+	return c.Agents != nil || c.Kubernetes != nil || c.AWS != nil || c.Azure != nil || c.GCP != nil || c.Webhook != nil
+}
+
 // enforcers builds the configured enforcers in the order a workload is matched
 // against them: the first that reaches it isolates it. Host agents and pods
 // come before their clouds (a pod in AWS is isolated by its NetworkPolicy, not

@@ -181,13 +181,10 @@ func (r remoteFindings) AddComment(ctx context.Context, id, actor, text string) 
 	return c, err
 }
 
-// call sends a request to --server and decodes its JSON answer into out; an
-// answer other than 2xx is an error carrying the server's message.
+// call sends a request to --server and decodes its JSON answer into out (when
+// out is not nil); an answer other than 2xx is an error carrying the server's
+// message.
 func (g *globals) call(ctx context.Context, method, path string, params url.Values, body, out any) error {
-	token := g.token
-	if token == "" {
-		token = os.Getenv("WEIR_TOKEN")
-	}
 	u := strings.TrimSuffix(g.server, "/") + path
 	if len(params) > 0 {
 		u += "?" + params.Encode()
@@ -204,7 +201,7 @@ func (g *globals) call(ctx context.Context, method, path string, params url.Valu
 	if err != nil {
 		return fmt.Errorf("--server: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+g.bearer())
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -223,6 +220,9 @@ func (g *globals) call(ctx context.Context, method, path string, params url.Valu
 			return fmt.Errorf("%s: %s %s: %s", g.server, method, path, resp.Status)
 		}
 		return fmt.Errorf("%s: %s", g.server, e.Error)
+	}
+	if out == nil {
+		return nil
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		return fmt.Errorf("%s: %s %s: not a weir API answer: %w", g.server, method, path, err)

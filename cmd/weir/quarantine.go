@@ -99,11 +99,7 @@ func (g *globals) post(cmd *cobra.Command, path string, body any) error {
 	if err != nil {
 		return err
 	}
-	token := g.token
-	if token == "" {
-		token = os.Getenv("WEIR_TOKEN")
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+g.bearer())
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {

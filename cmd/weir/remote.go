@@ -24,16 +24,12 @@ func (g *globals) remoteRows(ctx context.Context, path string, params url.Values
 
 // remote is remoteRows that also returns the answer's "columns", when it has them.
 func (g *globals) remote(ctx context.Context, path string, params url.Values, key string) ([]duckdb.Row, []string, error) {
-	token := g.token
-	if token == "" {
-		token = os.Getenv("WEIR_TOKEN")
-	}
 	u := strings.TrimSuffix(g.server, "/") + path + "?" + params.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--server: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+g.bearer())
 	client := &http.Client{Timeout: 2 * time.Minute}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -68,4 +64,12 @@ func (g *globals) remote(ctx context.Context, path string, params url.Values, ke
 		}
 	}
 	return rows, columns, nil
+}
+
+// bearer is the token requests to --server carry: --token, else $WEIR_TOKEN.
+func (g *globals) bearer() string {
+	if g.token != "" {
+		return g.token
+	}
+	return os.Getenv("WEIR_TOKEN")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weirhq/weir/api"
 	"github.com/weirhq/weir/auth"
 	"github.com/weirhq/weir/state"
 	"github.com/weirhq/weir/store/duckdb"
@@ -125,10 +126,7 @@ func newTokensCmd(g *globals) *cobra.Command {
 type remoteTokens struct{ g *globals }
 
 func (r remoteTokens) CreateToken(ctx context.Context, name string, role auth.Role, _ string) (state.Token, string, error) {
-	var out struct {
-		state.Token
-		Secret string `json:"token"`
-	}
+	var out api.CreatedToken
 	err := r.g.call(ctx, http.MethodPost, "/api/v1/tokens", nil, map[string]string{"name": name, "role": string(role)}, &out)
 	return out.Token, out.Secret, err
 }

@@ -2,7 +2,6 @@ package beaconing
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -13,38 +12,12 @@ import (
 
 	"github.com/weirhq/weir/detect"
 	"github.com/weirhq/weir/flow"
-	"github.com/weirhq/weir/store/duckdb"
+	"github.com/weirhq/weir/internal/detecttest"
 )
 
 var t0 = time.Date(2026, 1, 14, 12, 0, 0, 0, time.UTC)
 
 var window = detect.Window{BaselineFrom: t0.Add(-12 * time.Hour), From: t0, Until: t0.Add(12 * time.Hour)}
-
-// store writes recs to a new store, rolled up as ingest leaves it.
-func store(t *testing.T, recs []flow.Record) *duckdb.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := duckdb.Open(ctx, slog.New(slog.DiscardHandler), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	w, err := st.NewWriter(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for i := range recs {
-		w.Append(&recs[i])
-	}
-	if err := w.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Rollup(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 // conn is one outbound request record as the enricher leaves it.
 func conn(at time.Time, src, dst string, proto uint8, port uint16, bytes uint64) flow.Record {
@@ -123,7 +96,7 @@ func TestDetect(t *testing.T) {
 		c.Answer = true
 		return c
 	})...)
-	st := store(t, recs)
+	st := detecttest.Store(t, recs)
 	fs, err := New(Configuration{}).Detect(context.Background(), st, window)
 	if err != nil {
 		t.Fatal(err)
